@@ -1,0 +1,62 @@
+# Every target sets itself up: a fresh Debian machine with Python 3 needs nothing else.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-install only when the package metadata changes; inside .venv so deleting it resets setup.
+STAMP := $(VENV)/.installed
+DEMO_MODULE := autograd.demo
+
+.PHONY: setup system-deps demo test clean
+
+setup: $(STAMP)
+
+demo: setup
+	$(PY) -m $(DEMO_MODULE)
+
+test: setup
+	$(PY) -m pytest -q tests
+	@shopt -s nullglob; \
+	for f in benchmarks/*.py; do \
+	  case "$$(basename "$$f")" in _*) continue ;; esac; \
+	  echo "+ $(PY) $$f --quick"; \
+	  $(PY) "$$f" --quick; \
+	done
+	@if compgen -G 'notebooks/*.ipynb' > /dev/null; then \
+	  echo "+ $(PY) -m pytest -q --nbmake notebooks"; \
+	  $(PY) -m pytest -q --nbmake notebooks; \
+	fi
+
+# Debian packages: the venv module (split out of Debian's python3) and Graphviz's dot.
+# Checked on every run; installed with apt-get when root, otherwise we say what to install.
+system-deps:
+	@missing=""; \
+	if ! $(PY) -m pip --version > /dev/null 2>&1 && ! $(PYTHON) -c 'import ensurepip' 2> /dev/null; then \
+	  missing="python3-venv"; \
+	fi; \
+	if ! command -v dot > /dev/null 2>&1; then missing="$$missing graphviz"; fi; \
+	missing="$${missing# }"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "Missing system packages; run: sudo apt-get install $$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "+ apt-get install -y $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q; \
+	  apt-get install -y -q $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	@# A venv left half-made (e.g. without pip) is rebuilt rather than trusted.
+	if ! $(PY) -m pip --version > /dev/null 2>&1; then rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist out .pytest_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
