@@ -1,0 +1,1 @@
+"""Keras-like neural-network API built on autograd."""
