@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Re-install only when the package metadata changes; inside .venv so deleting it resets setup.
 STAMP := $(VENV)/.installed
+# The editable install maps only the top-level packages present when it ran: redo it when one
+# appears (or its __init__.py is edited, which costs a few seconds).
+PACKAGE_INITS := $(wildcard autograd/__init__.py nn/__init__.py optim/__init__.py)
 DEMO_MODULE := autograd.demo
 
 .PHONY: setup system-deps demo test clean
@@ -49,8 +52,8 @@ system-deps:
 	  apt-get install -y -q $$missing; \
 	fi
 
-$(STAMP): pyproject.toml | system-deps
-	@# A venv left half-made (e.g. without pip) is rebuilt rather than trusted.
+# A venv left half-made (e.g. without pip) is rebuilt rather than trusted.
+$(STAMP): pyproject.toml $(PACKAGE_INITS) | system-deps
 	if ! $(PY) -m pip --version > /dev/null 2>&1; then rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
