@@ -1,0 +1,22 @@
+"""autograd: a reverse-mode automatic-differentiation engine on numpy.
+
+A `Tensor` records every op into a graph; `Tensor.backward()` walks it backwards applying the
+chain rule. See `autograd.ops` for the primitives and `autograd.viz` for pictures of the graph.
+"""
+from autograd.anomaly import detect_anomaly
+from autograd.dtypes import get_default_dtype, set_default_dtype
+from autograd.engine import grad, topological_order
+from autograd.function import Function
+from autograd.functional import value_and_grad
+from autograd.grad_mode import enable_grad, is_grad_enabled, name_scope, no_grad, set_grad_enabled
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.ops import *  # noqa: F401,F403  (every op as a function: autograd.exp, autograd.matmul, ...)
+from autograd.ops import __all__ as _op_names
+from autograd.tensor import Tensor
+
+__all__ = [
+    "Tensor", "Function", "grad", "value_and_grad", "gradcheck", "GradcheckError",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "name_scope",
+    "detect_anomaly", "set_default_dtype", "get_default_dtype", "topological_order",
+    *_op_names,
+]

@@ -1,0 +1,162 @@
+"""The backward pass: walk the graph in reverse topological order and apply the chain rule.
+
+The engine knows no op: it asks each node's Function for the gradients of its inputs.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+
+from autograd._state import state
+from autograd.grad_mode import set_grad_enabled
+from autograd.tensor import Tensor
+
+FREED_GRAPH_MESSAGE = (
+    "Trying to backward through the graph a second time: the buffers saved for backward were "
+    "released by the first backward(). Pass retain_graph=True to the first backward() (or "
+    "autograd.grad) if you need to go through this graph again, or recompute the forward pass.")
+
+
+def _recorded_parents(t: Tensor) -> Sequence[Tensor]:
+    fn = t.grad_fn
+    if fn is None:
+        return ()
+    if fn.freed:
+        raise RuntimeError(FREED_GRAPH_MESSAGE)
+    return fn.parents
+
+
+def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
+    """Every tensor the roots depend on that requires grad, each listed after all its users.
+
+    Iterative (no recursion limit): first count how many users each tensor has, then emit a
+    tensor once all its users have been emitted.
+    """
+    roots = list(roots)
+    users: dict[int, int] = {}
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        key = id(t)
+        if key in users:
+            users[key] += 1
+            continue
+        users[key] = 1
+        stack.extend(p for p in _recorded_parents(t) if p.requires_grad)
+    order: list[Tensor] = []
+    ready = []
+    for root in roots:
+        users[id(root)] -= 1
+        if users[id(root)] == 0:
+            ready.append(root)
+    while ready:
+        t = ready.pop()
+        order.append(t)
+        for p in _recorded_parents(t):
+            if p.requires_grad:
+                key = id(p)
+                users[key] -= 1
+                if users[key] == 0:
+                    ready.append(p)
+    return order
+
+
+def _root_gradient(root: Tensor, grad: Any) -> Tensor:
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() was called on a tensor that does not require grad: none of the tensors it "
+            "was computed from has requires_grad=True, or it was computed under no_grad(). Create "
+            "the tensors you want gradients for with requires_grad=True.")
+    if grad is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"backward() on a tensor of shape {root.shape} needs grad=...: only a single number "
+                "(a loss) has an implied gradient of 1. Reduce it first, e.g. y.sum() or y.mean(), "
+                "or pass grad= with the same shape as the tensor.")
+        return Tensor._make(np.ones(root.shape, dtype=root.dtype), False, None)
+    grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=root.dtype)
+    if grad.shape != root.shape:
+        raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape "
+                         f"{root.shape}; they must be equal.")
+    return grad
+
+
+def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
+                 create_graph: bool, inputs: Optional[Sequence[Tensor]] = None) -> dict[int, Tensor]:
+    """Propagate gradients from `roots` through the graph.
+
+    With `inputs`, return {id(input): gradient} and leave every `.grad` alone (autograd.grad);
+    without, accumulate into the `.grad` of leaves and of tensors that called retain_grad().
+    """
+    grads: dict[int, Tensor] = {}
+    for root, grad in zip(roots, root_grads):
+        g = _root_gradient(root, grad)
+        g = g if create_graph else g.detach()
+        grads[id(root)] = grads[id(root)] + g if id(root) in grads else g
+    order = topological_order(roots)
+    wanted = None if inputs is None else {id(t) for t in inputs}
+    captured: dict[int, Tensor] = {}
+    anomaly = state.detect_anomaly
+    with set_grad_enabled(create_graph):
+        for t in order:
+            g = grads.pop(id(t), None)
+            if g is None:
+                continue
+            fn = t.grad_fn
+            if wanted is None:
+                if fn is None or t._retains_grad:
+                    t.grad = g if t.grad is None else t.grad + g
+            elif id(t) in wanted:
+                captured[id(t)] = g
+            if fn is None:
+                continue
+            parent_grads = fn.backward(g, t)
+            if anomaly:
+                from autograd.anomaly import check_backward
+                check_backward(fn, parent_grads)
+            for parent, parent_grad in zip(fn.parents, parent_grads):
+                if parent_grad is None or not parent.requires_grad:
+                    continue
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = parent_grad if previous is None else previous + parent_grad
+            if not retain_graph:
+                fn.release()
+    return captured
+
+
+def backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
+             create_graph: bool = False) -> None:
+    """Accumulate d(root)/d(leaf) into every leaf's `.grad` (see Tensor.backward)."""
+    run_backward([root], [grad], retain_graph or create_graph, create_graph)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Optional[bool] = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Optional[Tensor], ...]:
+    """d(outputs)/d(inputs) as a tuple, like torch.autograd.grad; no `.grad` is touched.
+
+    `grad_outputs` weights each output (needed for outputs with more than one element).
+    The graph is kept when `retain_graph` is True (default: the value of `create_graph`).
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_input else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs]
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("autograd.grad: one of the inputs does not require grad, so it has no "
+                               "gradient; create it with requires_grad=True.")
+    retain = create_graph if retain_graph is None else retain_graph
+    captured = run_backward(outputs, grad_outputs, retain, create_graph, inputs=inputs)
+    result = []
+    for t in inputs:
+        g = captured.get(id(t))
+        if g is None and not allow_unused:
+            raise RuntimeError("autograd.grad: one of the inputs was not used to compute the outputs, "
+                               "so its gradient is undefined; pass allow_unused=True to get None.")
+        result.append(g)
+    return tuple(result)

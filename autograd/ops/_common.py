@@ -1,0 +1,53 @@
+"""What every op family shares: turning operands into Tensors, and un-broadcasting gradients."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+
+
+def lift(x: Any, like: Tensor | None = None) -> Tensor:
+    """`x` as a Tensor. Numbers and arrays next to a float tensor take its dtype, so float32
+    stays float32 (no silent upcast) and float64 stays float64."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and like.data.dtype.kind == "f":
+        return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+    return Tensor(x)
+
+
+def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands of a binary op as Tensors, each number matching the other's dtype."""
+    if isinstance(a, Tensor):
+        return a, lift(b, a)
+    b = lift(b)
+    return lift(a, b), b
+
+
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum `grad` over the axes that broadcasting stretched, so it gets back `shape`.
+
+    Broadcasting copies an input along new or size-1 axes; by the chain rule each copy's
+    gradient adds up. This is the one place in the engine that undoes broadcasting.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    stretched = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The broadcast shape, or an error naming the op and both shapes."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = " and ".join(str(s) for s in shapes)
+        raise ValueError(
+            f"{op}: shapes {listed} cannot be broadcast together. Trailing dimensions must be "
+            "equal or 1; reshape one operand (for example with .reshape or expand_dims).") from None

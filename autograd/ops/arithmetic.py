@@ -1,0 +1,134 @@
+"""+ - * / ** and negation. Each backward is the textbook derivative, un-broadcast to the input."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.ops._common import broadcast_shapes, lift_pair, unbroadcast
+from autograd.ops.elementwise import where
+from autograd.tensor import Tensor
+
+
+class _Binary(Function):
+    """Checks broadcasting up front so a mismatch names the op and both shapes."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        try:
+            return self.compute(a, b)
+        except ValueError:
+            broadcast_shapes(self.symbol, a.shape, b.shape)
+            raise
+
+
+class Add(_Binary):
+    symbol = "+"
+
+    def compute(self, a, b):
+        return a + b
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        return unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)
+
+
+class Sub(_Binary):
+    symbol = "-"
+
+    def compute(self, a, b):
+        return a - b
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        return unbroadcast(grad, a.shape), unbroadcast(-grad, b.shape) if self.needs_input_grad[1] else None
+
+
+class Mul(_Binary):
+    """d(ab)/da = b, d(ab)/db = a."""
+
+    symbol = "*"
+
+    def compute(self, a, b):
+        return a * b
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad * b, a.shape) if need_a else None,
+                unbroadcast(grad * a, b.shape) if need_b else None)
+
+
+class Div(_Binary):
+    """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2."""
+
+    symbol = "/"
+
+    def compute(self, a, b):
+        return a / b
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad / b, a.shape) if need_a else None,
+                unbroadcast(-grad * out / b, b.shape) if need_b else None)
+
+
+class Power(_Binary):
+    """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a (taken as 0 where a = 0)."""
+
+    symbol = "**"
+
+    def compute(self, a, b):
+        return a ** b
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        need_a, need_b = self.needs_input_grad
+        grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape) if need_a else None
+        grad_b = None
+        if need_b:
+            safe_log = where(a.data > 0, a, 1.0).log()
+            grad_b = unbroadcast(grad * out * safe_log, b.shape)
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    symbol = "neg"
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, grad, out):
+        return (-grad,)
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """a + b, broadcasting like numpy."""
+    return Add.apply(*lift_pair(a, b))
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a - b, broadcasting like numpy."""
+    return Sub.apply(*lift_pair(a, b))
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a * b elementwise, broadcasting like numpy."""
+    return Mul.apply(*lift_pair(a, b))
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b elementwise, broadcasting like numpy."""
+    return Div.apply(*lift_pair(a, b))
+
+
+def power(a: Any, b: Any) -> Tensor:
+    """a ** b elementwise, broadcasting like numpy."""
+    return Power.apply(*lift_pair(a, b))
+
+
+def neg(a: Tensor) -> Tensor:
+    """-a."""
+    return Neg.apply(a)
+

@@ -1,0 +1,249 @@
+"""Elementwise functions: exp log sqrt abs tanh sigmoid relu leaky_relu maximum minimum clip where.
+
+Masks and signs in a backward are constants: their own derivative is zero almost everywhere.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.ops._common import broadcast_shapes, lift, lift_pair, unbroadcast
+from autograd.tensor import Tensor
+
+
+def _constant(array: np.ndarray) -> Tensor:
+    return Tensor._make(array, False, None)
+
+
+class Exp(Function):
+    """d exp(a) = exp(a)."""
+
+    symbol = "exp"
+
+    def forward(self, a):
+        return np.exp(a)
+
+    def backward(self, grad, out):
+        return (grad * out,)
+
+
+class Log(Function):
+    """d log(a) = 1/a."""
+
+    symbol = "log"
+
+    def forward(self, a):
+        return np.log(a)
+
+    def backward(self, grad, out):
+        return (grad / self.parents[0],)
+
+
+class Sqrt(Function):
+    """d sqrt(a) = 1 / (2 sqrt(a))."""
+
+    symbol = "sqrt"
+
+    def forward(self, a):
+        return np.sqrt(a)
+
+    def backward(self, grad, out):
+        return (grad / (out * 2.0),)
+
+
+class Abs(Function):
+    """d|a| = sign(a) (0 at 0)."""
+
+    symbol = "abs"
+
+    def forward(self, a):
+        return np.abs(a)
+
+    def backward(self, grad, out):
+        return (grad * _constant(np.sign(self.parents[0].data)),)
+
+
+class Tanh(Function):
+    """d tanh(a) = 1 - tanh(a)^2."""
+
+    symbol = "tanh"
+
+    def forward(self, a):
+        return np.tanh(a)
+
+    def backward(self, grad, out):
+        return (grad * (1.0 - out * out),)
+
+
+class Sigmoid(Function):
+    """s(a) = 1 / (1 + e^-a); ds = s (1 - s). Fused for stability (tanh form never overflows)."""
+
+    symbol = "sigmoid"
+
+    def forward(self, a):
+        half = np.asarray(0.5, dtype=a.dtype)
+        return half * np.tanh(half * a) + half
+
+    def backward(self, grad, out):
+        return (grad * out * (1.0 - out),)
+
+
+class Relu(Function):
+    """relu(a) = max(a, 0); d relu = 1[a > 0]."""
+
+    symbol = "relu"
+
+    def forward(self, a):
+        return np.maximum(a, 0)
+
+    def backward(self, grad, out):
+        return (grad * _constant(self.parents[0].data > 0),)
+
+
+class LeakyRelu(Function):
+    """a where a > 0, else slope * a; derivative 1 or slope."""
+
+    symbol = "leaky_relu"
+
+    def __init__(self, slope: float) -> None:
+        self.slope = slope
+
+    def forward(self, a):
+        return np.where(a > 0, a, a * np.asarray(self.slope, dtype=a.dtype))
+
+    def backward(self, grad, out):
+        a = self.parents[0].data
+        return (grad * _constant(np.where(a > 0, 1.0, self.slope).astype(a.dtype)),)
+
+
+class Maximum(Function):
+    """Elementwise max; at ties each input gets half the gradient."""
+
+    symbol = "maximum"
+    combine = staticmethod(np.maximum)
+    pick = staticmethod(np.greater)
+
+    def forward(self, a, b):
+        broadcast_shapes(self.symbol, a.shape, b.shape)
+        return self.combine(a, b)
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        share_a = self.pick(a.data, b.data) + 0.5 * (a.data == b.data)
+        share_a = _constant(share_a.astype(grad.dtype))
+        return unbroadcast(grad * share_a, a.shape), unbroadcast(grad * (1.0 - share_a), b.shape)
+
+
+class Minimum(Maximum):
+    """Elementwise min; at ties each input gets half the gradient."""
+
+    symbol = "minimum"
+    combine = staticmethod(np.minimum)
+    pick = staticmethod(np.less)
+
+
+class Clip(Function):
+    """a limited to [low, high]; gradient 1 inside (bounds included), 0 outside."""
+
+    symbol = "clip"
+
+    def __init__(self, low: Optional[float], high: Optional[float]) -> None:
+        self.low, self.high = low, high
+
+    def forward(self, a):
+        return np.clip(a, self.low, self.high).astype(a.dtype, copy=False)
+
+    def backward(self, grad, out):
+        a = self.parents[0].data
+        inside = np.ones(a.shape, dtype=bool)
+        if self.low is not None:
+            inside &= a >= self.low
+        if self.high is not None:
+            inside &= a <= self.high
+        return (grad * _constant(inside),)
+
+
+class Where(Function):
+    """condition ? a : b; the gradient goes to whichever input was picked."""
+
+    symbol = "where"
+
+    def __init__(self, condition: np.ndarray) -> None:
+        self.condition = condition
+
+    def forward(self, a, b):
+        broadcast_shapes(self.symbol, self.condition.shape, a.shape, b.shape)
+        return np.where(self.condition, a, b)
+
+    def backward(self, grad, out):
+        a, b = self.parents
+        need_a, need_b = self.needs_input_grad
+        zero = _constant(np.zeros((), dtype=grad.dtype))
+        return (unbroadcast(where(self.condition, grad, zero), a.shape) if need_a else None,
+                unbroadcast(where(self.condition, zero, grad), b.shape) if need_b else None)
+
+
+def exp(a: Tensor) -> Tensor:
+    """e ** a."""
+    return Exp.apply(lift(a))
+
+
+def log(a: Tensor) -> Tensor:
+    """Natural logarithm."""
+    return Log.apply(lift(a))
+
+
+def sqrt(a: Tensor) -> Tensor:
+    """Square root."""
+    return Sqrt.apply(lift(a))
+
+
+def abs(a: Tensor) -> Tensor:  # noqa: A001  (numpy's name)
+    """|a|."""
+    return Abs.apply(lift(a))
+
+
+def tanh(a: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return Tanh.apply(lift(a))
+
+
+def sigmoid(a: Tensor) -> Tensor:
+    """Logistic sigmoid 1 / (1 + e^-a)."""
+    return Sigmoid.apply(lift(a))
+
+
+def relu(a: Tensor) -> Tensor:
+    """max(a, 0)."""
+    return Relu.apply(lift(a))
+
+
+def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """a for a > 0, negative_slope * a otherwise."""
+    return LeakyRelu.apply(lift(a), slope=negative_slope)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum, broadcasting like numpy."""
+    return Maximum.apply(*lift_pair(a, b))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum, broadcasting like numpy."""
+    return Minimum.apply(*lift_pair(a, b))
+
+
+def clip(a: Tensor, a_min: Optional[float] = None, a_max: Optional[float] = None) -> Tensor:
+    """a limited to [a_min, a_max] (either bound may be None)."""
+    if a_min is None and a_max is None:
+        raise ValueError("clip needs a_min or a_max (or both); with neither it would do nothing.")
+    return Clip.apply(lift(a), low=a_min, high=a_max)
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Pick from `a` where `condition` is true, else from `b` (broadcasting like numpy)."""
+    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    a, b = lift_pair(a, b)
+    return Where.apply(a, b, condition=condition)

@@ -1,0 +1,121 @@
+"""Reductions: sum mean max min var, with numpy's `axis` and `keepdims`."""
+from __future__ import annotations
+
+import builtins
+from typing import Sequence, Union
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.tensor import Tensor
+
+Axis = Union[None, int, Sequence[int]]
+
+
+def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """`axis` as a sorted tuple of non-negative ints (None means every axis)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(
+                f"axis {a} is out of range for a tensor with {ndim} dimensions "
+                f"(valid: {-ndim} to {ndim - 1}).")
+    return tuple(sorted(int(a) % ndim for a in axes))
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape a reduction over `axes` has with keepdims=True."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class _Reduction(Function):
+    def __init__(self, axis: Axis, keepdims: bool) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def spread(self, grad: Tensor) -> Tensor:
+        """Send the reduced gradient back over the reduced axes (the chain rule of a sum)."""
+        shape = self.parents[0].shape
+        axes = normalize_axis(self.axis, len(shape))
+        if not self.keepdims:
+            grad = grad.reshape(kept_shape(shape, axes))
+        return grad.broadcast_to(shape)
+
+
+class Sum(_Reduction):
+    """d sum(a) / da_i = 1."""
+
+    symbol = "sum"
+
+    def forward(self, a):
+        return np.sum(a, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad, out):
+        return (self.spread(grad),)
+
+
+class Mean(_Reduction):
+    """d mean(a) / da_i = 1/n over the n reduced elements."""
+
+    symbol = "mean"
+
+    def forward(self, a):
+        return np.mean(a, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad, out):
+        shape = self.parents[0].shape
+        count = int(np.prod([shape[i] for i in normalize_axis(self.axis, len(shape))]))
+        return (self.spread(grad) * (1.0 / builtins.max(count, 1)),)
+
+
+class Max(_Reduction):
+    """The largest element; tied maxima share the gradient equally."""
+
+    symbol = "max"
+    reduce = staticmethod(np.max)
+
+    def forward(self, a):
+        if a.size == 0:
+            raise ValueError(f"{self.symbol} of an empty tensor (shape {a.shape}) has no value.")
+        return self.reduce(a, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad, out):
+        a = self.parents[0].data
+        axes = normalize_axis(self.axis, a.ndim)
+        winners = a == out.data.reshape(kept_shape(a.shape, axes))
+        share = winners / winners.sum(axis=axes, keepdims=True)
+        return (self.spread(grad) * Tensor._make(share.astype(grad.dtype), False, None),)
+
+
+class Min(Max):
+    """The smallest element; tied minima share the gradient equally."""
+
+    symbol = "min"
+    reduce = staticmethod(np.min)
+
+
+def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Sum over `axis` (all axes when None)."""
+    return Sum.apply(a, axis=axis, keepdims=keepdims)
+
+
+def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Arithmetic mean over `axis`."""
+    return Mean.apply(a, axis=axis, keepdims=keepdims)
+
+
+def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Largest element over `axis`."""
+    return Max.apply(a, axis=axis, keepdims=keepdims)
+
+
+def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Smallest element over `axis`."""
+    return Min.apply(a, axis=axis, keepdims=keepdims)
+
+
+def var(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Population variance mean((a - mean(a))^2), composed from differentiable ops."""
+    centered = a - mean(a, axis=axis, keepdims=True)
+    return mean(centered * centered, axis=axis, keepdims=keepdims)

@@ -1,0 +1,230 @@
+"""`Tensor`: a numpy array that remembers the op that made it, so gradients can flow back."""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from autograd.dtypes import to_array
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
+
+
+class Tensor:
+    """An n-d array with an optional gradient.
+
+    Args:
+        data: array-like. Python floats, lists and float64 arrays become the default dtype
+            (float32) unless `dtype` asks otherwise; integer data stays integer.
+        requires_grad: record ops on this tensor so ``backward()`` fills its ``.grad``.
+        dtype: the numpy dtype to store.
+        name: a label for error messages and graph pictures.
+
+    Example:
+        >>> x = Tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        Tensor([2., 4.], dtype=float32)
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name", "grad_fn", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
+                 name: Optional[str] = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = to_array(data, dtype)
+        self.grad: Optional[Tensor] = None
+        self.grad_fn = None  # the Function that made this tensor; None for a leaf
+        self.name = name
+        self._retains_grad = False
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any) -> "Tensor":
+        """Wrap an op's result without any conversion (the ops' fast path)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t.name = None
+        t._retains_grad = False
+        return t
+
+    # ---- attributes -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> "Tensor":
+        return _ops.transpose(self)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Turn gradient tracking on or off for this leaf, in place."""
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"only float tensors can require gradients, but this tensor has dtype "
+                f"{self.data.dtype}; make it float first, e.g. Tensor(data, dtype='float32', "
+                f"requires_grad=True). Integer tensors are for indices and labels.")
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach() instead.")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() needs a tensor that requires grad.")
+        self._retains_grad = True
+
+    def item(self) -> Union[float, int, bool]:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, but this one has shape {self.shape}.")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def detach(self) -> "Tensor":
+        """The same data as a new leaf that records nothing."""
+        return Tensor._make(self.data, False, None)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient."""
+        self.grad = None
+
+    def backward(self, grad: Optional[ArrayLike] = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` by the chain rule.
+
+        `grad` is d(loss)/d(self); it may be left out only when self has one element.
+        """
+        from autograd.engine import backward
+        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extras = [f"dtype={self.data.dtype}"]
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"Tensor({body}, {', '.join(extras)})"
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor: it holds one number, read it with .item().")
+        return len(self.data)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all() on .data, or compare a single element.")
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only one-element integer tensors can be used as an index.")
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    # ---- operators (the ops live in autograd/ops) ----------------------------------------------
+    def __add__(self, other): return _ops.add(self, other)
+    def __radd__(self, other): return _ops.add(other, self)
+    def __sub__(self, other): return _ops.sub(self, other)
+    def __rsub__(self, other): return _ops.sub(other, self)
+    def __mul__(self, other): return _ops.mul(self, other)
+    def __rmul__(self, other): return _ops.mul(other, self)
+    def __truediv__(self, other): return _ops.div(self, other)
+    def __rtruediv__(self, other): return _ops.div(other, self)
+    def __pow__(self, other): return _ops.power(self, other)
+    def __rpow__(self, other): return _ops.power(other, self)
+    def __matmul__(self, other): return _ops.matmul(self, other)
+    def __rmatmul__(self, other): return _ops.matmul(other, self)
+    def __neg__(self): return _ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops.abs(self)
+    def __getitem__(self, index): return _ops.getitem(self, index)
+
+    # Comparisons give tensors that record nothing (their gradient is zero almost everywhere).
+    def __lt__(self, other): return _compare(np.less, self, other)
+    def __le__(self, other): return _compare(np.less_equal, self, other)
+    def __gt__(self, other): return _compare(np.greater, self, other)
+    def __ge__(self, other): return _compare(np.greater_equal, self, other)
+    def __eq__(self, other): return _compare(np.equal, self, other)
+    def __ne__(self, other): return _compare(np.not_equal, self, other)
+
+    # ---- methods mirroring numpy ---------------------------------------------------------------
+    def exp(self): return _ops.exp(self)
+    def log(self): return _ops.log(self)
+    def sqrt(self): return _ops.sqrt(self)
+    def abs(self): return _ops.abs(self)
+    def tanh(self): return _ops.tanh(self)
+    def sigmoid(self): return _ops.sigmoid(self)
+    def relu(self): return _ops.relu(self)
+    def clip(self, min=None, max=None): return _ops.clip(self, min, max)
+    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return _ops.max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return _ops.min(self, axis, keepdims)
+    def var(self, axis=None, keepdims=False): return _ops.var(self, axis, keepdims)
+    def logsumexp(self, axis=None, keepdims=False): return _ops.logsumexp(self, axis, keepdims)
+    def softmax(self, axis=-1): return _ops.softmax(self, axis)
+    def log_softmax(self, axis=-1): return _ops.log_softmax(self, axis)
+    def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+    def transpose(self, *axes): return _ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+    def swapaxes(self, axis1, axis2): return _ops.swapaxes(self, axis1, axis2)
+    def squeeze(self, axis=None): return _ops.squeeze(self, axis)
+    def expand_dims(self, axis): return _ops.expand_dims(self, axis)
+    def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
+    def flatten(self): return _ops.reshape(self, (-1,))
+    def matmul(self, other): return _ops.matmul(self, other)
+    def astype(self, dtype): return _ops.astype(self, dtype)
+
+
+def _compare(ufunc, a: Any, b: Any) -> Tensor:
+    a_data = a.data if isinstance(a, Tensor) else a
+    b_data = b.data if isinstance(b, Tensor) else b
+    return Tensor._make(ufunc(a_data, b_data), False, None)
+
+
+from autograd import ops as _ops  # noqa: E402  (ops import Tensor, so they come last)
