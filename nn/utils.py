@@ -1,0 +1,81 @@
+"""Seeding, tensor conversion and name look-up shared by the nn modules.
+
+One `numpy.random.Generator` serves initializers, shuffling and dropout, so
+`set_random_seed(s)` makes a whole training run repeat bit for bit.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any, Mapping, Optional
+
+import numpy as np
+
+import autograd as ag
+
+_rng = np.random.default_rng()
+
+
+def set_random_seed(seed: int) -> None:
+    """Reseed nn's generator (in place, so held references follow), numpy's and Python's."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"set_random_seed needs a non-negative integer seed, got {seed!r}.")
+    _rng.bit_generator.state = np.random.PCG64(int(seed)).state
+    np.random.seed(int(seed) % 2**32)
+    random.seed(int(seed))
+
+
+def get_rng() -> np.random.Generator:
+    """The generator that initializers, shuffling and dropout draw from."""
+    return _rng
+
+
+def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
+    """`x` as an `ag.Tensor`; float data without a `dtype` gets the default float dtype.
+
+    A Tensor is returned as is (cast with a recorded op when `dtype` differs).
+    """
+    if isinstance(x, ag.Tensor):
+        if dtype is None or x.dtype == np.dtype(dtype):
+            return x
+        return ag.astype(x, dtype)
+    if dtype is None:
+        array = np.asarray(x)
+        if array.dtype.kind == "f":
+            return ag.Tensor(array, dtype=ag.get_default_dtype())
+        return ag.Tensor(array)
+    return ag.Tensor(x, dtype=dtype)
+
+
+def lookup(registry: Mapping[str, Any], identifier: str, kind: str) -> Any:
+    """`registry[identifier]`, matching names case-insensitively.
+
+    Raises ValueError naming `identifier` and every valid name when there is no match.
+    """
+    if identifier in registry:
+        return registry[identifier]
+    folded = identifier.lower()
+    for name, value in registry.items():
+        if name.lower() == folded:
+            return value
+    valid = ", ".join(repr(name) for name in sorted(registry))
+    raise ValueError(f"unknown {kind} {identifier!r}. Valid names are: {valid}.")
+
+
+def config_of(class_name: str, config: Mapping[str, Any]) -> dict:
+    """The JSON-ready form of an object: {"class_name": ..., "config": {...}}."""
+    return {"class_name": class_name, "config": dict(config)}
+
+
+def from_config(classes: Mapping[str, type], identifier: Mapping[str, Any], kind: str) -> Any:
+    """Rebuild an object from `config_of`'s dict, looking its class up in `classes`."""
+    if "class_name" not in identifier:
+        raise ValueError(f"a {kind} config must be a dict with 'class_name' and 'config' keys, "
+                         f"got keys {sorted(identifier)}.")
+    cls = lookup(classes, identifier["class_name"], kind + " class")
+    return cls(**identifier.get("config", {}))
+
+
+def type_name(value: Optional[Any]) -> str:
+    """A short description of `value` for error messages: its type and, if short, its repr."""
+    text = repr(value)
+    return f"{type(value).__name__} {text}" if len(text) <= 60 else type(value).__name__
