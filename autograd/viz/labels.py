@@ -1,0 +1,105 @@
+"""What each node of a graph picture says and looks like: kinds, styles, value text, labels.
+
+Labels are Graphviz HTML-like labels, so every piece of user text goes through `html.escape`.
+"""
+from __future__ import annotations
+
+import html
+from typing import Optional
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.tensor import Tensor
+
+# The kinds of tensor node, in the order the legend lists them.
+TENSOR_KINDS = ("input", "constant", "parameter", "intermediate", "output")
+
+KIND_DESCRIPTIONS = {
+    "input": "input (data, no grad)",
+    "constant": "constant (a number)",
+    "parameter": "parameter (leaf with grad)",
+    "intermediate": "intermediate result",
+    "output": "output",
+    "op": "op",
+}
+
+NODE_STYLES = {
+    "input": {"shape": "box", "style": "rounded,filled", "fillcolor": "#dbeafe"},
+    "constant": {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "#f3f4f6"},
+    "parameter": {"shape": "box", "style": "rounded,filled", "fillcolor": "#dcfce7", "penwidth": "2"},
+    "intermediate": {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff"},
+    "output": {"shape": "box", "style": "rounded,filled", "fillcolor": "#fef3c7", "peripheries": "2"},
+    "op": {"shape": "circle", "style": "filled", "fillcolor": "#e5e7eb", "fontsize": "12",
+           "width": "0.4", "fixedsize": "false"},
+}
+
+# How a stepper frame marks nodes: the one being processed, and ones not computed yet.
+HIGHLIGHT_STYLE = {"color": "#ea580c", "penwidth": "3", "fillcolor": "#fed7aa"}
+PENDING_STYLE = {"color": "#9ca3af", "fontcolor": "#9ca3af", "style": "rounded,dashed"}
+GRAD_COLOR = "#b91c1c"
+
+
+def tensor_kind(t: Tensor, root_ids: set[int]) -> str:
+    """One of TENSOR_KINDS: roots are outputs; leaves split by requires_grad, names and size."""
+    if id(t) in root_ids:
+        return "output"
+    if t.grad_fn is not None:
+        return "intermediate"
+    if t.requires_grad:
+        return "parameter"
+    if t.name is None and t.size == 1:
+        return "constant"
+    return "input"
+
+
+def format_number(x: float) -> str:
+    """Four significant digits, without numpy's trailing dots."""
+    return f"{float(x):.4g}"
+
+
+def format_array(data: np.ndarray, max_elements: int) -> str:
+    """The values when there are at most `max_elements`, otherwise mean, std, min and max."""
+    data = np.asarray(data)
+    if data.size <= max_elements:
+        if data.ndim == 0:
+            return format_number(data)
+        if data.dtype.kind in "fc":
+            return np.array2string(data, precision=4, separator=", ", suppress_small=True)
+        return np.array2string(data, separator=", ")
+    if data.dtype.kind not in "fciub":
+        return f"{data.size} elements"
+    values = data.astype(np.float64)
+    return (f"mean {format_number(values.mean())} std {format_number(values.std())}\n"
+            f"min {format_number(values.min())} max {format_number(values.max())}")
+
+
+def _text(s: str) -> str:
+    # array2string may break lines; Graphviz HTML labels need <br/> for that.
+    return html.escape(s).replace("\n", "<br/>")
+
+
+def shape_text(t: Tensor) -> str:
+    shape = "scalar" if t.ndim == 0 else "×".join(str(n) for n in t.shape)
+    return f"{shape} {t.dtype}"
+
+
+def tensor_label(t: Tensor, show_value: bool, grad: Optional[np.ndarray], max_elements: int,
+                 note: str = "") -> str:
+    """A tensor node's HTML label: name, shape and dtype, value, gradient, then `note`."""
+    rows = []
+    if t.name:
+        rows.append(f"<b>{_text(t.name)}</b>")
+    rows.append(f'<font point-size="10">{_text(shape_text(t))}</font>')
+    if show_value:
+        rows.append("data " + _text(format_array(t.data, max_elements)))
+    if grad is not None:
+        rows.append(f'<font color="{GRAD_COLOR}">grad {_text(format_array(grad, max_elements))}</font>')
+    if note:
+        rows.append(f'<font point-size="10" color="#ea580c">{_text(note)}</font>')
+    return "<" + "<br/>".join(rows) + ">"
+
+
+def op_label(fn: Function) -> str:
+    """An op node's label: its symbol, e.g. '+', '@', 'relu'."""
+    return "<" + _text(fn.symbol) + ">"
