@@ -48,7 +48,7 @@ def _count_bad(array: np.ndarray) -> int:
     return int(array.size - np.count_nonzero(np.isfinite(array)))
 
 
-def check_forward(fn: Any, out: np.ndarray, record: bool) -> None:
+def check_forward(fn: Any, out: np.ndarray) -> None:
     """Remember where `fn` was created; raise if its result holds NaN/Inf."""
     fn.trace = _user_frame()
     bad = _count_bad(np.asarray(out))
@@ -64,7 +64,7 @@ def check_backward(fn: Any, parent_grads: Sequence[Any]) -> None:
     for position, grad in enumerate(parent_grads):
         if grad is None:
             continue
-        bad = _count_bad(grad.data)
+        bad = _count_bad(np.asarray(getattr(grad, "data", grad)))
         if bad:
             raise FloatingPointError(
                 f"detect_anomaly: the backward pass of op '{fn.name}' produced {bad} NaN/Inf "

@@ -88,11 +88,12 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
 
     With `inputs`, return {id(input): gradient} and leave every `.grad` alone (autograd.grad);
     without, accumulate into the `.grad` of leaves and of tensors that called retain_grad().
+    Gradients travel as plain arrays, or as Tensors (recorded) when `create_graph` is True.
     """
-    grads: dict[int, Tensor] = {}
+    grads: dict[int, Any] = {}
     for root, grad in zip(roots, root_grads):
         g = _root_gradient(root, grad)
-        g = g if create_graph else g.detach()
+        g = g if create_graph else g.data
         grads[id(root)] = grads[id(root)] + g if id(root) in grads else g
     order = topological_order(roots)
     wanted = None if inputs is None else {id(t) for t in inputs}
@@ -106,12 +107,12 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
             fn = t.grad_fn
             if wanted is None:
                 if fn is None or t._retains_grad:
-                    t.grad = g if t.grad is None else t.grad + g
+                    _accumulate(t, g)
             elif id(t) in wanted:
-                captured[id(t)] = g
+                captured[id(t)] = g if create_graph else Tensor._make(np.asarray(g), False, None)
             if fn is None:
                 continue
-            parent_grads = fn.backward(g, t)
+            parent_grads = fn.backward(g, t if create_graph else t.data)
             if anomaly:
                 from autograd.anomaly import check_backward
                 check_backward(fn, parent_grads)
@@ -122,8 +123,16 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                 previous = grads.get(key)
                 grads[key] = parent_grad if previous is None else previous + parent_grad
             if not retain_graph:
-                fn.release()
+                fn.saved = None
+                fn.freed = True
     return captured
+
+
+def _accumulate(t: Tensor, g: Any) -> None:
+    """t.grad += g, as a new Tensor (never in place: `g` may be shared with other tensors)."""
+    if not isinstance(g, Tensor):
+        g = Tensor._make(np.asarray(g, dtype=t.data.dtype), False, None)
+    t.grad = g if t.grad is None else t.grad + g
 
 
 def backward(root: Tensor, grad: Any = None, retain_graph: bool = False,

@@ -1,6 +1,7 @@
-"""`Function`: the base of every primitive op. Forward runs on arrays, backward on Tensors."""
+"""`Function`: the base of every primitive op. Forward runs on arrays, backward on either."""
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, Optional
 
 import numpy as np
@@ -14,15 +15,17 @@ class Function:
 
     A subclass writes `forward(*arrays) -> array` and `backward(grad, out) -> tuple`, where
     `grad` is dL/d(out) and the tuple holds dL/d(input) for each input (None where no gradient
-    is needed). Backward uses Tensor ops only, so with ``create_graph=True`` it is itself
-    recorded and can be differentiated again. `self.parents` are the input Tensors; arrays
-    that backward needs beyond them go in `self.saved`, which the engine releases after use.
+    is needed). Backward is written once, with operators and methods that numpy arrays and
+    Tensors share, plus `xp = namespace(grad)` for functions (`xp.exp`, `xp.where`, ...):
+    a plain backward gets arrays and runs at numpy speed; with ``create_graph=True`` it gets
+    Tensors, so the backward is itself recorded and can be differentiated again.
+    `self.inputs(grad)` gives the inputs in the same kind as `grad`. Arrays that backward needs
+    beyond inputs and output go in `self.saved`, which the engine releases after use.
     """
 
     symbol = "?"  # how pictures of the graph label this op
 
-    parents: tuple[Tensor, ...]
-    needs_input_grad: tuple[bool, ...]
+    parents: tuple[Tensor, ...] = ()
     saved: Any = None
     freed = False
     scope = ""
@@ -31,7 +34,7 @@ class Function:
     def forward(self, *arrays: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, grad: Tensor, out: Tensor) -> tuple[Optional[Tensor], ...]:
+    def backward(self, grad: Any, out: Any) -> tuple[Optional[Any], ...]:
         raise NotImplementedError
 
     @classmethod
@@ -39,18 +42,28 @@ class Function:
         """Run forward on the inputs' arrays; record this node when any input needs a gradient."""
         fn = cls(**params) if params else cls()
         out_data = fn.forward(*[t.data for t in inputs])
-        record = state.grad_enabled and any(t.requires_grad for t in inputs)
         if state.detect_anomaly:
             from autograd.anomaly import check_forward
+            check_forward(fn, out_data)
+        if state.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.parents = inputs
+                    if state.scope:
+                        fn.scope = state.scope
+                    return Tensor._make(out_data, True, fn)
+        return Tensor._make(out_data, False, None)
 
-            check_forward(fn, out_data, record)
-        if not record:
-            return Tensor._make(out_data, False, None)
-        fn.parents = inputs
-        fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
-        if state.scope:
-            fn.scope = state.scope
-        return Tensor._make(out_data, True, fn)
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """For each input: does it want a gradient?"""
+        return tuple([p.requires_grad for p in self.parents])
+
+    def inputs(self, grad: Any) -> tuple[Any, ...]:
+        """The inputs as Tensors when `grad` is a Tensor (recording), else as arrays."""
+        if isinstance(grad, Tensor):
+            return self.parents
+        return tuple([p.data for p in self.parents])
 
     def release(self) -> None:
         """Drop the buffers saved for backward; a later backward through here is an error."""
@@ -63,3 +76,16 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op>"
+
+
+def namespace(x: Any) -> ModuleType:
+    """`autograd` ops for a Tensor, numpy for an array: the same names (exp, where, ...) in both."""
+    if isinstance(x, Tensor):
+        from autograd import ops
+        return ops
+    return np
+
+
+def array(x: Any) -> np.ndarray:
+    """The ndarray behind a Tensor, or the array itself."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)

@@ -6,7 +6,6 @@ from typing import Any, Callable
 import numpy as np
 
 from autograd.engine import grad as autograd_grad
-from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
 
 
@@ -39,15 +38,14 @@ def gradcheck(f: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: f
         engine = np.zeros(leaf.shape) if engine_grad is None else engine_grad.data
         numeric = np.zeros(leaf.shape)
         flat = leaf.data.reshape(-1)
-        with no_grad():
-            for i in range(flat.size):
-                original = flat[i]
-                flat[i] = original + eps
-                plus = scalar(leaves).item()
-                flat[i] = original - eps
-                minus = scalar(leaves).item()
-                flat[i] = original
-                numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+        for i in range(flat.size):
+            original = flat[i]
+            flat[i] = original + eps
+            plus = scalar(leaves).item()
+            flat[i] = original - eps
+            minus = scalar(leaves).item()
+            flat[i] = original
+            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
         error = np.abs(engine - numeric) - (atol + rtol * np.abs(numeric))
         if error.size and error.max() > 0:
             worst = np.unravel_index(np.argmax(error), error.shape)

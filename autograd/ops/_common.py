@@ -21,13 +21,13 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors, each number matching the other's dtype."""
     if isinstance(a, Tensor):
-        return a, lift(b, a)
+        return a, b if isinstance(b, Tensor) else lift(b, a)
     b = lift(b)
     return lift(a, b), b
 
 
-def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Sum `grad` over the axes that broadcasting stretched, so it gets back `shape`.
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `grad` (an array or a Tensor) over the axes broadcasting stretched, back to `shape`.
 
     Broadcasting copies an input along new or size-1 axes; by the chain rule each copy's
     gradient adds up. This is the one place in the engine that undoes broadcasting.

@@ -5,18 +5,19 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Function, namespace
 from autograd.ops._common import broadcast_shapes, lift_pair, unbroadcast
-from autograd.ops.elementwise import where
 from autograd.tensor import Tensor
 
 
 class _Binary(Function):
-    """Checks broadcasting up front so a mismatch names the op and both shapes."""
+    """Runs `ufunc`; a broadcasting mismatch becomes an error naming the op and both shapes."""
+
+    ufunc: np.ufunc
 
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            return self.compute(a, b)
+            return self.ufunc(a, b)
         except ValueError:
             broadcast_shapes(self.symbol, a.shape, b.shape)
             raise
@@ -24,71 +25,64 @@ class _Binary(Function):
 
 class Add(_Binary):
     symbol = "+"
-
-    def compute(self, a, b):
-        return a + b
+    ufunc = np.add
 
     def backward(self, grad, out):
         a, b = self.parents
-        return unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)
+        return (unbroadcast(grad, a.shape) if a.requires_grad else None,
+                unbroadcast(grad, b.shape) if b.requires_grad else None)
 
 
 class Sub(_Binary):
     symbol = "-"
-
-    def compute(self, a, b):
-        return a - b
+    ufunc = np.subtract
 
     def backward(self, grad, out):
         a, b = self.parents
-        return unbroadcast(grad, a.shape), unbroadcast(-grad, b.shape) if self.needs_input_grad[1] else None
+        return (unbroadcast(grad, a.shape) if a.requires_grad else None,
+                unbroadcast(-grad, b.shape) if b.requires_grad else None)
 
 
 class Mul(_Binary):
     """d(ab)/da = b, d(ab)/db = a."""
 
     symbol = "*"
-
-    def compute(self, a, b):
-        return a * b
+    ufunc = np.multiply
 
     def backward(self, grad, out):
-        a, b = self.parents
+        a, b = self.inputs(grad)
         need_a, need_b = self.needs_input_grad
         return (unbroadcast(grad * b, a.shape) if need_a else None,
                 unbroadcast(grad * a, b.shape) if need_b else None)
 
 
 class Div(_Binary):
-    """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2."""
+    """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -out/b."""
 
     symbol = "/"
-
-    def compute(self, a, b):
-        return a / b
+    ufunc = np.divide
 
     def backward(self, grad, out):
-        a, b = self.parents
+        a, b = self.inputs(grad)
         need_a, need_b = self.needs_input_grad
         return (unbroadcast(grad / b, a.shape) if need_a else None,
                 unbroadcast(-grad * out / b, b.shape) if need_b else None)
 
 
 class Power(_Binary):
-    """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a (taken as 0 where a = 0)."""
+    """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a (taken as 0 where a <= 0)."""
 
     symbol = "**"
-
-    def compute(self, a, b):
-        return a ** b
+    ufunc = np.power
 
     def backward(self, grad, out):
-        a, b = self.parents
+        a, b = self.inputs(grad)
         need_a, need_b = self.needs_input_grad
         grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape) if need_a else None
         grad_b = None
         if need_b:
-            safe_log = where(a.data > 0, a, 1.0).log()
+            xp = namespace(grad)
+            safe_log = xp.log(xp.where(self.parents[0].data > 0, a, 1.0))
             grad_b = unbroadcast(grad * out * safe_log, b.shape)
         return grad_a, grad_b
 
@@ -131,4 +125,3 @@ def power(a: Any, b: Any) -> Tensor:
 def neg(a: Tensor) -> Tensor:
     """-a."""
     return Neg.apply(a)
-

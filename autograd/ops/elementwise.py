@@ -8,13 +8,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Function, namespace
 from autograd.ops._common import broadcast_shapes, lift, lift_pair, unbroadcast
 from autograd.tensor import Tensor
-
-
-def _constant(array: np.ndarray) -> Tensor:
-    return Tensor._make(array, False, None)
 
 
 class Exp(Function):
@@ -38,7 +34,7 @@ class Log(Function):
         return np.log(a)
 
     def backward(self, grad, out):
-        return (grad / self.parents[0],)
+        return (grad / self.inputs(grad)[0],)
 
 
 class Sqrt(Function):
@@ -62,7 +58,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, grad, out):
-        return (grad * _constant(np.sign(self.parents[0].data)),)
+        return (grad * np.sign(self.parents[0].data),)
 
 
 class Tanh(Function):
@@ -99,7 +95,7 @@ class Relu(Function):
         return np.maximum(a, 0)
 
     def backward(self, grad, out):
-        return (grad * _constant(self.parents[0].data > 0),)
+        return (grad * (self.parents[0].data > 0),)
 
 
 class LeakyRelu(Function):
@@ -115,7 +111,7 @@ class LeakyRelu(Function):
 
     def backward(self, grad, out):
         a = self.parents[0].data
-        return (grad * _constant(np.where(a > 0, 1.0, self.slope).astype(a.dtype)),)
+        return (grad * np.where(a > 0, 1.0, self.slope).astype(a.dtype),)
 
 
 class Maximum(Function):
@@ -131,8 +127,7 @@ class Maximum(Function):
 
     def backward(self, grad, out):
         a, b = self.parents
-        share_a = self.pick(a.data, b.data) + 0.5 * (a.data == b.data)
-        share_a = _constant(share_a.astype(grad.dtype))
+        share_a = (self.pick(a.data, b.data) + 0.5 * (a.data == b.data)).astype(a.dtype)
         return unbroadcast(grad * share_a, a.shape), unbroadcast(grad * (1.0 - share_a), b.shape)
 
 
@@ -162,7 +157,7 @@ class Clip(Function):
             inside &= a >= self.low
         if self.high is not None:
             inside &= a <= self.high
-        return (grad * _constant(inside),)
+        return (grad * inside,)
 
 
 class Where(Function):
@@ -180,9 +175,9 @@ class Where(Function):
     def backward(self, grad, out):
         a, b = self.parents
         need_a, need_b = self.needs_input_grad
-        zero = _constant(np.zeros((), dtype=grad.dtype))
-        return (unbroadcast(where(self.condition, grad, zero), a.shape) if need_a else None,
-                unbroadcast(where(self.condition, zero, grad), b.shape) if need_b else None)
+        xp = namespace(grad)
+        return (unbroadcast(xp.where(self.condition, grad, 0.0), a.shape) if need_a else None,
+                unbroadcast(xp.where(self.condition, 0.0, grad), b.shape) if need_b else None)
 
 
 def exp(a: Tensor) -> Tensor:

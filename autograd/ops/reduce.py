@@ -6,7 +6,7 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Function, array, namespace
 from autograd.tensor import Tensor
 
 Axis = Union[None, int, Sequence[int]]
@@ -40,7 +40,7 @@ class _Reduction(Function):
         axes = normalize_axis(self.axis, len(shape))
         if not self.keepdims:
             grad = grad.reshape(kept_shape(shape, axes))
-        return grad.broadcast_to(shape)
+        return namespace(grad).broadcast_to(grad, shape)
 
 
 class Sum(_Reduction):
@@ -83,9 +83,9 @@ class Max(_Reduction):
     def backward(self, grad, out):
         a = self.parents[0].data
         axes = normalize_axis(self.axis, a.ndim)
-        winners = a == out.data.reshape(kept_shape(a.shape, axes))
+        winners = a == array(out).reshape(kept_shape(a.shape, axes))
         share = winners / winners.sum(axis=axes, keepdims=True)
-        return (self.spread(grad) * Tensor._make(share.astype(grad.dtype), False, None),)
+        return (self.spread(grad) * share.astype(a.dtype),)
 
 
 class Min(Max):

@@ -79,7 +79,20 @@ class GetItem(Function):
         return a[self.index]
 
     def backward(self, grad, out):
-        return (ScatterAdd.apply(grad, shape=self.parents[0].shape, index=self.index),)
+        shape = self.parents[0].shape
+        if isinstance(grad, Tensor):
+            return (ScatterAdd.apply(grad, shape=shape, index=self.index),)
+        return (scatter_add(np.asarray(grad), shape, self.index),)
+
+
+def scatter_add(values: np.ndarray, shape: tuple[int, ...], index: tuple) -> np.ndarray:
+    """zeros(shape) with `values` added at `index`; repeated indices add up."""
+    result = np.zeros(shape, dtype=values.dtype)
+    if _is_basic(index) or (len(index) == 1 and getattr(index[0], "dtype", None) == bool):
+        result[index] = values
+    else:
+        np.add.at(result, index, values)
+    return result
 
 
 class ScatterAdd(Function):
@@ -91,12 +104,7 @@ class ScatterAdd(Function):
         self.shape, self.index = shape, index
 
     def forward(self, grad):
-        result = np.zeros(self.shape, dtype=grad.dtype)
-        if _is_basic(self.index) or (len(self.index) == 1 and getattr(self.index[0], "dtype", None) == bool):
-            result[self.index] = grad
-        else:
-            np.add.at(result, self.index, grad)
-        return result
+        return scatter_add(grad, self.shape, self.index)
 
     def backward(self, grad, out):
         return (grad[self.index],)

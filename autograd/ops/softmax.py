@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd._state import state
-from autograd.function import Function
-from autograd.ops.elementwise import where
+from autograd.function import Function, array, namespace
 from autograd.ops.reduce import Axis, kept_shape, normalize_axis
 from autograd.tensor import Tensor
 
@@ -31,12 +29,13 @@ class LogSumExp(Function):
         return out if self.keepdims else np.squeeze(out, axis=normalize_axis(self.axis, a.ndim))
 
     def backward(self, grad, out):
-        a = self.parents[0]
+        a = self.inputs(grad)[0]
         shape = kept_shape(a.shape, normalize_axis(self.axis, a.ndim))
         if not self.keepdims:
             grad, out = grad.reshape(shape), out.reshape(shape)
-        finite_out = where(np.isfinite(out.data), out, 0.0)
-        return (grad * (a - finite_out).exp(),)
+        xp = namespace(grad)
+        finite_out = xp.where(np.isfinite(array(out)), out, 0.0)
+        return (grad * xp.exp(a - finite_out),)
 
 
 class Softmax(Function):
@@ -68,7 +67,7 @@ class LogSoftmax(Function):
         return shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
 
     def backward(self, grad, out):
-        return (grad - out.exp() * grad.sum(axis=self.axis, keepdims=True),)
+        return (grad - namespace(grad).exp(out) * grad.sum(axis=self.axis, keepdims=True),)
 
 
 def logsumexp(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -106,16 +105,16 @@ class SoftmaxCrossEntropy(Function):
         return np.asarray(-np.mean(log_probs[rows, self.labels]), dtype=logits.dtype)
 
     def backward(self, grad, out):
-        if self.saved is None:  # the graph was kept for a second pass: rebuild what it needs
-            self.saved = log_softmax(self.parents[0], axis=1).data
-        probs = np.exp(self.saved)
-        probs[np.arange(probs.shape[0]), self.labels] -= 1.0
-        probs /= probs.shape[0]
-        delta = Tensor._make(probs, False, None)
-        if state.grad_enabled:  # create_graph: keep the softmax differentiable
-            delta = (softmax(self.parents[0], axis=1) - Tensor._make(_one_hot(self.labels, probs), False, None)) \
-                * (1.0 / probs.shape[0])
-        return (grad * delta,)
+        logits = self.parents[0]
+        rows = logits.shape[0]
+        if isinstance(grad, Tensor):  # recording: keep the softmax differentiable
+            one_hot = _one_hot(self.labels, logits.data)
+            return (grad * (softmax(logits, axis=1) - one_hot) * (1.0 / rows),)
+        log_probs = self.saved if self.saved is not None else log_softmax(logits, axis=1).data
+        delta = np.exp(log_probs)
+        delta[np.arange(rows), self.labels] -= 1.0
+        delta *= grad / rows
+        return (delta,)
 
 
 def _one_hot(labels: np.ndarray, like: np.ndarray) -> np.ndarray:
