@@ -18,15 +18,6 @@ FREED_GRAPH_MESSAGE = (
     "autograd.grad) if you need to go through this graph again, or recompute the forward pass.")
 
 
-def _recorded_parents(t: Tensor) -> Sequence[Tensor]:
-    fn = t.grad_fn
-    if fn is None:
-        return ()
-    if fn.freed:
-        raise RuntimeError(FREED_GRAPH_MESSAGE)
-    return fn.parents
-
-
 def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
     """Every tensor the roots depend on that requires grad, each listed after all its users.
 
@@ -43,7 +34,13 @@ def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
             users[key] += 1
             continue
         users[key] = 1
-        stack.extend(p for p in _recorded_parents(t) if p.requires_grad)
+        fn = t.grad_fn
+        if fn is not None:
+            if fn.freed:
+                raise RuntimeError(FREED_GRAPH_MESSAGE)
+            for parent in fn.parents:
+                if parent.requires_grad:
+                    stack.append(parent)
     order: list[Tensor] = []
     ready = []
     for root in roots:
@@ -53,12 +50,14 @@ def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
     while ready:
         t = ready.pop()
         order.append(t)
-        for p in _recorded_parents(t):
-            if p.requires_grad:
-                key = id(p)
-                users[key] -= 1
-                if users[key] == 0:
-                    ready.append(p)
+        fn = t.grad_fn
+        if fn is not None:
+            for parent in fn.parents:
+                if parent.requires_grad:
+                    key = id(parent)
+                    users[key] -= 1
+                    if users[key] == 0:
+                        ready.append(parent)
     return order
 
 

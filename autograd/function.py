@@ -1,6 +1,7 @@
 """`Function`: the base of every primitive op. Forward runs on arrays, backward on either."""
 from __future__ import annotations
 
+from operator import attrgetter
 from types import ModuleType
 from typing import Any, Optional
 
@@ -8,6 +9,8 @@ import numpy as np
 
 from autograd._state import state
 from autograd.tensor import Tensor
+
+_data_of = attrgetter("data")
 
 
 class Function:
@@ -41,16 +44,16 @@ class Function:
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run forward on the inputs' arrays; record this node when any input needs a gradient."""
         fn = cls(**params) if params else cls()
-        out_data = fn.forward(*[t.data for t in inputs])
-        if state.detect_anomaly:
-            from autograd.anomaly import check_forward
-            check_forward(fn, out_data)
+        out_data = fn.forward(*map(_data_of, inputs))
         if state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     fn.parents = inputs
                     if state.scope:
                         fn.scope = state.scope
+                    if state.detect_anomaly:
+                        from autograd.anomaly import check_forward
+                        check_forward(fn, out_data)
                     return Tensor._make(out_data, True, fn)
         return Tensor._make(out_data, False, None)
 
