@@ -42,6 +42,7 @@ class FrameMarks:
     pending: set[int] = field(default_factory=set)
     notes: dict[int, str] = field(default_factory=dict)
     edge_labels: dict[tuple[int, int], str] = field(default_factory=dict)
+    nicknames: dict[int, str] = field(default_factory=dict)  # names for unnamed tensors
     caption: str = ""
 
 
@@ -158,9 +159,12 @@ def build_digraph(graph: Graph, *, show_values: bool, show_grads: bool, rankdir:
             grad = marks.grads.get(id(t)) if marks is not None else (
                 t.grad.data if t.grad is not None else None)
         note = marks.notes.get(id(t), "") if marks is not None else ""
+        nickname = marks.nicknames.get(id(t), "") if marks is not None else ""
         attrs = dict(NODE_STYLES[kind])
         attrs.update(_mark_style(id(t), marks))
-        clusters.at(scope).node(str(id(t)), tensor_label(t, show_values, grad, max_elements, note),
+        computed = marks is None or id(t) not in marks.pending
+        clusters.at(scope).node(str(id(t)), tensor_label(t, show_values and computed, grad,
+                                                         max_elements, note, nickname),
                                 **attrs)
     edges: set[tuple[str, str]] = set()
     for fn, out in graph.ops:
@@ -190,7 +194,7 @@ def build_digraph(graph: Graph, *, show_values: bool, show_grads: bool, rankdir:
 
 
 def html_caption(text: str) -> str:
-    return "<" + "<br/>".join(html.escape(line) for line in text.splitlines()) + ">"
+    return "<" + "".join(html.escape(line) + '<br align="left"/>' for line in text.splitlines()) + ">"
 
 
 def _mark_style(node_id: int, marks: Optional[FrameMarks]) -> dict:

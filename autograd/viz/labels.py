@@ -85,11 +85,14 @@ def shape_text(t: Tensor) -> str:
 
 
 def tensor_label(t: Tensor, show_value: bool, grad: Optional[np.ndarray], max_elements: int,
-                 note: str = "") -> str:
-    """A tensor node's HTML label: name, shape and dtype, value, gradient, then `note`."""
+                 note: str = "", nickname: str = "") -> str:
+    """A tensor node's HTML label: name (else `nickname`, in italics), shape and dtype, value,
+    gradient, then `note`."""
     rows = []
     if t.name:
         rows.append(f"<b>{_text(t.name)}</b>")
+    elif nickname:
+        rows.append(f"<i>{_text(nickname)}</i>")
     rows.append(f'<font point-size="10">{_text(shape_text(t))}</font>')
     if show_value:
         rows.append("data " + _text(format_array(t.data, max_elements)))

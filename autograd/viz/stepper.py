@@ -1,0 +1,271 @@
+"""`Stepper(loss)`: replay the forward pass op by op, then the chain rule node by node.
+
+Backward frame k processes one op node: the gradient dL/d(out) arrives, the op's local
+derivative turns it into dL/d(input) = dL/d(out) · ∂out/∂input for each input, and those are
+added to what each input has already received. Nothing touches the tensors' real `.grad`
+unless `accumulate_grads()` is called.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional, Union
+
+import numpy as np
+
+from autograd.engine import topological_order
+from autograd.function import Function
+from autograd.grad_mode import no_grad
+from autograd.tensor import Tensor
+from autograd.viz.derivatives import expression_text, local_derivative_text
+from autograd.viz.draw import FrameMarks, Drawing, build_digraph
+from autograd.viz.graph import DEFAULT_MAX_NODES, GroupBy, collect_graph
+from autograd.viz.labels import format_array
+
+FREED_MESSAGE = (
+    "Stepper: the graph of this loss was already freed by backward(), so its backward pass "
+    "cannot be replayed. Build the Stepper before calling loss.backward(), or call "
+    "loss.backward(retain_graph=True).")
+
+
+@dataclass
+class Step:
+    """One frame's event: op `fn` made `out`; in the backward phase `grad_out` = dL/d(out)
+    arrived and `sent[i]` = dL/d(fn.parents[i]) left (None for inputs needing no gradient)."""
+
+    phase: str  # "forward" or "backward"
+    index: int  # position within its phase
+    fn: Function
+    out: Tensor
+    grad_out: Optional[np.ndarray] = None
+    sent: tuple[Optional[np.ndarray], ...] = ()
+
+
+class Frame(Drawing):
+    """One stepper frame: a drawable picture plus the `step` it shows and its `caption`."""
+
+    def __init__(self, digraph: Any, step: Step, caption: str) -> None:
+        super().__init__(digraph)
+        self.step = step
+        self.caption = caption
+
+
+class Stepper:
+    """Watch the chain rule: frames for each forward op, then for each backward op node.
+
+    Args:
+        loss: the output to differentiate; a single number unless `grad` is given.
+        grad: dL/d(loss) for a non-scalar output (default 1).
+        show_values, rankdir, max_elements, group, max_nodes: as in `draw`.
+
+    Example:
+        >>> stepper = Stepper(loss)        # before loss.backward()
+        >>> len(stepper), stepper.frame(0) # a picture; in a notebook it displays itself
+        >>> stepper.to_html("steps.html")  # Prev / Next / slider, offline
+    """
+
+    def __init__(self, loss: Tensor, grad: Any = None, *, show_values: bool = True,
+                 rankdir: str = "LR", max_elements: int = 6, group: GroupBy = None,
+                 max_nodes: Optional[int] = DEFAULT_MAX_NODES) -> None:
+        self.loss = loss
+        self.graph = collect_graph([loss])
+        if not loss.requires_grad:
+            raise ValueError("Stepper: the loss does not require grad, so it has no backward pass; "
+                             "create the tensors you want gradients for with requires_grad=True.")
+        if any(fn.freed for fn, _ in self.graph.ops):
+            raise RuntimeError(FREED_MESSAGE)
+        self.options = dict(show_values=show_values, rankdir=rankdir, max_elements=max_elements,
+                            group=group, max_nodes=max_nodes)
+        self.root_grad = _root_grad(loss, grad)
+        order = topological_order([loss])
+        self.steps = [Step("forward", i, t.grad_fn, t)
+                      for i, t in enumerate(t for t in reversed(order) if t.grad_fn is not None)]
+        self.steps += self._replay_backward(order)
+        self.forward_count = sum(s.phase == "forward" for s in self.steps)
+        self.backward_count = len(self.steps) - self.forward_count
+        self.nicknames = self._nicknames()
+
+    def _replay_backward(self, order: list[Tensor]) -> list[Step]:
+        """The engine's loop, but recording each step instead of writing `.grad`."""
+        grads = {id(self.loss): self.root_grad}
+        steps = []
+        with no_grad():
+            for t in order:
+                g = grads.get(id(t))
+                if g is None or t.grad_fn is None:
+                    continue
+                fn = t.grad_fn
+                raw = fn.backward(Tensor._make(g, False, None), t)
+                sent = tuple(None if pg is None or not p.requires_grad else _array(pg)
+                             for p, pg in zip(fn.parents, raw))
+                for parent, pg in zip(fn.parents, sent):
+                    if pg is not None:
+                        grads[id(parent)] = pg if id(parent) not in grads else grads[id(parent)] + pg
+                steps.append(Step("backward", len(steps), fn, t, g, sent))
+        self.final_grads = grads
+        return steps
+
+    def _nicknames(self) -> dict[int, str]:
+        """A short name for every tensor in captions: its own name, a small constant's value,
+        else t1, t2, ... in the order the forward pass met them."""
+        names: dict[int, str] = {}
+        unnamed = 0
+        for step in self.steps[:self.forward_count]:
+            for t in (*step.fn.parents, step.out):
+                if id(t) in names:
+                    continue
+                if t.name:
+                    names[id(t)] = t.name
+                elif t.grad_fn is None and not t.requires_grad and t.size == 1:
+                    names[id(t)] = format_array(t.data, 1)
+                else:
+                    unnamed += 1
+                    names[id(t)] = f"t{unnamed}"
+        return names
+
+    # ---- the sequence of frames ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[Frame]:
+        return (self.frame(k) for k in range(len(self)))
+
+    def frame(self, k: int) -> Frame:
+        """Frame k (negative counts from the end): forward frames first, then backward ones."""
+        if not -len(self) <= k < len(self):
+            raise IndexError(f"Stepper has {len(self)} frames ({self.forward_count} forward, "
+                             f"{self.backward_count} backward); frame {k} does not exist.")
+        k %= len(self)
+        step = self.steps[k]
+        marks = self._forward_marks(step) if step.phase == "forward" else self._backward_marks(k)
+        marks.caption = self._caption(step)
+        marks.nicknames = self.nicknames
+        digraph = build_digraph(self.graph, show_grads=True, collapse=False, legend=False,
+                                marks=marks, **self.options)
+        return Frame(digraph, step, marks.caption)
+
+    def gradients_until(self, k: int) -> dict[int, np.ndarray]:
+        """dL/d(tensor) received so far, by id(tensor), once frame k has been processed."""
+        grads = {id(self.loss): self.root_grad}
+        for step in self.steps[self.forward_count:k + 1]:
+            for parent, g in zip(step.fn.parents, step.sent):
+                if g is not None:
+                    grads[id(parent)] = g if id(parent) not in grads else grads[id(parent)] + g
+        return grads
+
+    def gradient(self, t: Tensor) -> Optional[np.ndarray]:
+        """dL/d(t) after the whole replay, or None where no gradient reaches t."""
+        return self.final_grads.get(id(t))
+
+    def accumulate_grads(self) -> None:
+        """Add the replayed gradients to `.grad` of the leaves (and of tensors that called
+        retain_grad()), exactly as loss.backward() would; the graph is not freed."""
+        for t in self.graph.tensors:
+            g = self.final_grads.get(id(t))
+            if g is not None and t.requires_grad and (t.grad_fn is None or t._retains_grad):
+                t.grad = Tensor._make(g, False, None) if t.grad is None else Tensor._make(
+                    t.grad.data + g, False, None)
+
+    # ---- what each frame shows ---------------------------------------------------------------------
+    def _forward_marks(self, step: Step) -> FrameMarks:
+        later = self.steps[step.index + 1:self.forward_count]
+        pending = {id(s.out) for s in later} | {id(s.fn) for s in later}
+        return FrameMarks(highlight={id(step.fn), id(step.out)}, pending=pending)
+
+    def _backward_marks(self, k: int) -> FrameMarks:
+        step = self.steps[k]
+        edge_labels = {}
+        for parent, g in zip(step.fn.parents, step.sent):
+            if g is not None:
+                edge_labels[(id(parent), id(step.fn))] = "sends " + _short(g)
+        return FrameMarks(grads=self.gradients_until(k), highlight={id(step.fn), id(step.out)},
+                          notes={id(step.out): "grad arriving " + _short(step.grad_out)},
+                          edge_labels=edge_labels)
+
+    def _caption(self, step: Step) -> str:
+        out_name = self.nicknames[id(step.out)]
+        names = [self.nicknames[id(p)] for p in step.fn.parents]
+        if step.phase == "forward":
+            return (f"Forward {step.index + 1}/{self.forward_count}: "
+                    f"{expression_text(step.fn, out_name, names)} = {_short(step.out.data)}")
+        lines = [f"Backward {step.index + 1}/{self.backward_count}: "
+                 f"{expression_text(step.fn, out_name, names)}; dL/d{out_name} = "
+                 f"{_short(step.grad_out)} arrives"]
+        for i, g in enumerate(step.sent):
+            if g is None:
+                continue
+            rule = local_derivative_text(step.fn, out_name, names, i)
+            numeric = _scalar_ratio(g, step.grad_out)
+            if numeric is not None and not rule.endswith(f"= {numeric}"):
+                rule += f" = {numeric}"
+            lines.append(f"  {rule}; sends dL/d{names[i]} = dL/d{out_name} · ∂{out_name}/∂{names[i]}"
+                         f" = {_short(g)}")
+        return "\n".join(lines)
+
+    # ---- output -----------------------------------------------------------------------------
+    def save(self, folder: Union[str, Path], format: str = "png") -> list[Path]:
+        """Write frame_000.<format>, frame_001.<format>, ... into `folder`; returns the paths."""
+        if format not in ("png", "svg", "pdf", "dot"):
+            raise ValueError(f"Stepper.save: unknown format {format!r}; use 'png', 'svg', 'pdf' or 'dot'.")
+        folder = Path(folder)
+        width = max(3, len(str(len(self))))
+        return [frame.render(folder / f"frame_{k:0{width}d}.{format}") for k, frame in enumerate(self)]
+
+    def html(self) -> str:
+        """An HTML fragment with every frame and Prev/Next/slider controls (no network needed)."""
+        from autograd.viz.html_player import player_fragment
+        frames = list(self)
+        return player_fragment([f.pipe("svg").decode("utf-8") for f in frames], [f.caption for f in frames])
+
+    def to_html(self, path: Union[str, Path]) -> Path:
+        """Write a self-contained page with the player; it works offline."""
+        from autograd.viz.html_player import full_page
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(full_page(self.html(), title="chainrule: stepping through backward"),
+                        encoding="utf-8")
+        return path
+
+    def show(self) -> Any:
+        """In a notebook: an ipywidgets player when ipywidgets is installed, else the HTML player."""
+        from autograd.viz.html_player import notebook_player
+        return notebook_player(self)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return (f"<Stepper: {self.forward_count} forward + {self.backward_count} backward frames; "
+                ".frame(k), .to_html(path), .save(folder)>")
+
+
+def _root_grad(loss: Tensor, grad: Any) -> np.ndarray:
+    if grad is None:
+        if loss.size != 1:
+            raise ValueError(f"Stepper: the loss has shape {loss.shape}; pass grad= with that shape, "
+                             "or reduce it to a single number first (e.g. loss.sum()).")
+        return np.ones(loss.shape, dtype=loss.dtype)
+    grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=loss.dtype)
+    if grad.shape != loss.shape:
+        raise ValueError(f"Stepper: grad has shape {grad.shape} but the loss has shape {loss.shape}; "
+                         "they must be equal.")
+    return grad
+
+
+def _array(g: Any) -> np.ndarray:
+    return np.asarray(g.data if isinstance(g, Tensor) else g)
+
+
+def _short(a: np.ndarray) -> str:
+    """A number for one element, else the values (up to 6) or the shape."""
+    a = np.asarray(a)
+    if a.size <= 6:
+        return format_array(a, 6)
+    return f"an array of shape {a.shape}"
+
+
+def _scalar_ratio(sent: np.ndarray, arriving: np.ndarray) -> Optional[str]:
+    """For one-element gradients, the local derivative as a number: sent / arriving."""
+    if sent.size != 1 or arriving.size != 1 or float(arriving.reshape(())) == 0.0:
+        return None
+    return format_array(np.asarray(float(sent.reshape(())) / float(arriving.reshape(()))), 1)
