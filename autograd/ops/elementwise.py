@@ -74,13 +74,17 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """s(a) = 1 / (1 + e^-a); ds = s (1 - s). Fused for stability (tanh form never overflows)."""
+    """s(a) = 1 / (1 + e^-a); ds = s (1 - s).
+
+    Computed from e = e^-|a| (never overflows) as 1 / (1 + e) for a >= 0 and e / (1 + e) below,
+    so tiny values keep full relative precision (0.5 tanh(a/2) + 0.5 rounds them to 0).
+    """
 
     symbol = "sigmoid"
 
     def forward(self, a):
-        half = np.asarray(0.5, dtype=a.dtype)
-        return half * np.tanh(half * a) + half
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
     def backward(self, grad, out):
         return (grad * out * (1.0 - out),)
