@@ -57,7 +57,9 @@ def lookup(registry: Mapping[str, Any], identifier: str, kind: str) -> Any:
     for name, value in registry.items():
         if name.lower() == folded:
             return value
-    valid = ", ".join(repr(name) for name in sorted(registry))
+    # Names that differ only in case are listed once, in lower case.
+    shown = sorted(name for name in registry if name == name.lower() or name.lower() not in registry)
+    valid = ", ".join(repr(name) for name in shown)
     raise ValueError(f"unknown {kind} {identifier!r}. Valid names are: {valid}.")
 
 
