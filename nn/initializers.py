@@ -270,8 +270,11 @@ def get(identifier: InitializerLike) -> Optional[Callable[..., np.ndarray]]:
                     f"a callable (shape, dtype) -> array, got {type_name(identifier)}.")
 
 
-def serialize(initializer: Initializer) -> dict:
-    """{"class_name": ..., "config": {...}}, which `get` turns back into an equal initializer."""
+def serialize(initializer: Optional[Initializer]) -> Optional[dict]:
+    """{"class_name": ..., "config": {...}}, which `get` turns back into an equal initializer;
+    None for None."""
+    if initializer is None:
+        return None
     if not isinstance(initializer, Initializer) or type(initializer).__name__ not in _CLASSES:
         raise ValueError(f"cannot serialize the custom initializer {initializer!r}: only built-in "
                          f"initializers can be restored from a saved config "

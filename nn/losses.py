@@ -279,8 +279,10 @@ def get(identifier: Union[str, dict, LossFunction, Loss, None]) -> Union[LossFun
                     f"got {type_name(identifier)}.")
 
 
-def serialize(loss: Union[LossFunction, Loss]) -> Union[str, dict]:
-    """A function's registered name, or {"class_name", "config"} for a loss object."""
+def serialize(loss: Union[LossFunction, Loss, None]) -> Union[str, dict, None]:
+    """A function's registered name, or {"class_name", "config"} for a loss object; None for None."""
+    if loss is None:
+        return None
     if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES:
         return config_of(type(loss).__name__, loss.get_config())
     for name, fn in _FUNCTIONS.items():

@@ -127,8 +127,10 @@ def resolve(identifier: Union[str, Metric], y_true: Any, y_pred: Any) -> Metric:
     return metric
 
 
-def serialize(metric: Union[str, Metric]) -> str:
-    """The metric's name, which `get` turns back into the same metric."""
+def serialize(metric: Union[str, Metric, None]) -> Optional[str]:
+    """The metric's name, which `get` turns back into the same metric; None for None."""
+    if metric is None:
+        return None
     name = metric if isinstance(metric, str) else getattr(metric, "__name__", "")
     if not any(name.lower() == key.lower() for key in _REGISTRY):
         raise ValueError(f"cannot serialize the custom metric {name or metric!r}: only built-in "

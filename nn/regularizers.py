@@ -91,8 +91,11 @@ def get(identifier: RegularizerLike) -> Optional[Callable[[ag.Tensor], ag.Tensor
                     f"weight -> scalar Tensor, got {type_name(identifier)}.")
 
 
-def serialize(regularizer: Regularizer) -> dict:
-    """{"class_name": ..., "config": {...}}, e.g. {"class_name": "L2", "config": {"l2": 0.01}}."""
+def serialize(regularizer: Optional[Regularizer]) -> Optional[dict]:
+    """{"class_name": ..., "config": {...}}, e.g. {"class_name": "L2", "config": {"l2": 0.01}};
+    None for None."""
+    if regularizer is None:
+        return None
     if not isinstance(regularizer, Regularizer) or type(regularizer).__name__ not in _CLASSES:
         raise ValueError(f"cannot serialize the custom regularizer {regularizer!r}: only L1, L2 "
                          "and L1L2 can be restored from a saved config.")

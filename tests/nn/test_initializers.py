@@ -124,3 +124,7 @@ def test_serialize_round_trips(initializer):
 def test_serialize_refuses_custom_callables():
     with pytest.raises(ValueError, match="custom initializer"):
         initializers.serialize(lambda shape, dtype=None: np.zeros(shape))
+
+
+def test_none_serializes_to_none():
+    assert initializers.serialize(None) is None

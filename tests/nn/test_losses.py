@@ -207,3 +207,7 @@ def test_serialize_round_trips():
     assert restored.get_config() == original.get_config()
     with pytest.raises(ValueError, match="custom loss"):
         losses.serialize(lambda t, p: p)
+
+
+def test_none_serializes_to_none():
+    assert losses.serialize(None) is None

@@ -83,3 +83,7 @@ def test_ambiguous_shapes_are_an_error():
 def test_out_of_range_labels_are_an_error():
     with pytest.raises(ValueError, match=r"\[0, 2\]"):
         metrics.sparse_categorical_accuracy(np.array([0, 1, 2, 3]), PROBS)
+
+
+def test_none_serializes_to_none():
+    assert metrics.serialize(None) is None

@@ -69,3 +69,7 @@ def test_serialize_format():
     assert regularizers.serialize(regularizers.L2(0.01)) == {"class_name": "L2", "config": {"l2": 0.01}}
     with pytest.raises(ValueError, match="custom regularizer"):
         regularizers.serialize(lambda w: w)
+
+
+def test_none_serializes_to_none():
+    assert regularizers.serialize(None) is None
