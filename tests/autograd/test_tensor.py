@@ -1,0 +1,183 @@
+"""Tensor: dtype rules, attributes and small conveniences."""
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+@pytest.fixture
+def float64_default():
+    """Make float64 the default for one test, and always put the old default back."""
+    previous = ag.get_default_dtype()
+    ag.set_default_dtype(np.float64)
+    yield
+    ag.set_default_dtype(previous)
+
+
+# ---- dtypes ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("data", [1.5, [1.0, 2.0], [[1.0], [2.5]], np.array([1.0, 2.0]), np.float64(3.0)])
+def test_float_data_becomes_float32(data):
+    assert ag.Tensor(data).dtype == np.float32
+
+
+def test_float32_and_float16_arrays_keep_their_dtype():
+    assert ag.Tensor(np.ones(2, dtype=np.float32)).dtype == np.float32
+    assert ag.Tensor(np.ones(2, dtype=np.float16)).dtype == np.float16
+
+
+@pytest.mark.parametrize("dtype", [np.float64, "float64", np.float16, np.int32])
+def test_dtype_argument_is_respected(dtype):
+    assert ag.Tensor([1.0, 2.0], dtype=dtype).dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x * 2.5, lambda x: 2.5 * x, lambda x: x + 1, lambda x: 1 - x, lambda x: x / 3.0,
+    lambda x: 3.0 / x, lambda x: x ** 2, lambda x: 2.0 ** x, lambda x: x * np.float64(2.0),
+    lambda x: np.ones(3) * x, lambda x: x + np.ones(3), lambda x: ag.maximum(x, 0.5),
+    lambda x: ag.where(x.data > 1, x, 0.0), lambda x: ag.clip(x, 0.0, 1.5)])
+def test_float32_stays_float32_with_python_scalars_and_float64_arrays(make):
+    x = ag.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    out = make(x)
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_float64_stays_float64_with_python_scalars():
+    x = ag.Tensor([1.0, 2.0], dtype=np.float64)
+    assert (x * 0.1 + 1).dtype == np.float64
+
+
+def test_set_default_dtype_changes_new_tensors(float64_default):
+    assert ag.get_default_dtype() == np.float64
+    assert ag.Tensor(1.0).dtype == np.float64
+    assert ag.Tensor([1.0, 2.0], dtype=np.float32).dtype == np.float32
+
+
+def test_default_dtype_is_float32_again_after_the_fixture():
+    assert ag.get_default_dtype() == np.float32
+    assert ag.Tensor(1.0).dtype == np.float32
+
+
+def test_set_default_dtype_rejects_non_float_dtypes():
+    with pytest.raises(TypeError, match="float"):
+        ag.set_default_dtype(np.int64)
+    assert ag.get_default_dtype() == np.float32
+
+
+def test_integer_data_stays_integer():
+    t = ag.Tensor([1, 2, 3])
+    assert t.dtype.kind == "i" and t.requires_grad is False
+
+
+@pytest.mark.parametrize("data", [[1, 2, 3], np.arange(3), np.array([True, False])])
+def test_requires_grad_on_integer_data_raises_a_clear_type_error(data):
+    with pytest.raises(TypeError, match=r"float.*requires_grad=True|only float"):
+        ag.Tensor(data, requires_grad=True)
+
+
+def test_integer_data_can_be_made_float_to_require_grad():
+    assert ag.Tensor([1, 2], dtype="float32", requires_grad=True).requires_grad
+
+
+# ---- attributes --------------------------------------------------------------------------------
+def test_attributes():
+    data = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = ag.Tensor(data, requires_grad=True, name="weights")
+    assert isinstance(t.data, np.ndarray)
+    np.testing.assert_array_equal(t.data, data)
+    assert t.grad is None
+    assert t.requires_grad is True
+    assert t.name == "weights"
+    assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and t.dtype == np.float32
+    assert t.is_leaf and t.grad_fn is None
+    assert t.T.shape == (3, 2)
+    np.testing.assert_array_equal(t.T.data, data.T)
+    assert t.T.requires_grad
+
+
+def test_defaults_of_a_new_tensor():
+    t = ag.Tensor([1.0])
+    assert t.requires_grad is False and t.name is None and t.grad is None
+
+
+def test_tensor_of_a_tensor_copies_nothing_but_the_values():
+    source = ag.Tensor([1.0, 2.0], requires_grad=True)
+    t = ag.Tensor(source)
+    assert t.requires_grad is False and t.grad_fn is None
+    np.testing.assert_array_equal(t.data, source.data)
+
+
+def test_op_results_know_their_op():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    assert not y.is_leaf and y.grad_fn.symbol == "*"
+    assert y.grad_fn.parents[0] is x
+
+
+def test_item():
+    assert ag.Tensor(2.5).item() == 2.5
+    assert isinstance(ag.Tensor([[3]]).item(), int)
+    with pytest.raises(ValueError, match=r"one element.*\(2,\)"):
+        ag.Tensor([1.0, 2.0]).item()
+
+
+def test_numpy_returns_the_array():
+    t = ag.Tensor([1.0, 2.0])
+    assert isinstance(t.numpy(), np.ndarray)
+    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
+    assert np.asarray(t).dtype == np.float32
+
+
+def test_detach_shares_data_and_records_nothing():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3.0).detach()
+    assert y.requires_grad is False and y.grad_fn is None
+    np.testing.assert_array_equal(y.data, [3.0, 6.0])
+    z = (y * x).sum()
+    z.backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 6.0])  # y acted as a constant
+
+
+def test_zero_grad_forgets_the_gradient():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert x.grad is not None
+    x.zero_grad()
+    assert x.grad is None
+    x.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+
+
+def test_repr():
+    assert repr(ag.Tensor([1.0, 2.0])) == "Tensor([1., 2.], dtype=float32)"
+    assert "requires_grad=True" in repr(ag.Tensor([1.0], requires_grad=True))
+    assert "name='w'" in repr(ag.Tensor([1.0], name="w"))
+    y = ag.Tensor([1.0], requires_grad=True) * 2.0
+    assert "grad_fn=" in repr(y)
+
+
+def test_python_number_conversions_and_iteration():
+    assert float(ag.Tensor(2.0)) == 2.0 and int(ag.Tensor(3)) == 3
+    assert bool(ag.Tensor(1.0)) and not bool(ag.Tensor(0.0))
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(ag.Tensor([1.0, 2.0]))
+    rows = list(ag.Tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert len(rows) == 2 and rows[1].shape == (2,)
+    with pytest.raises(TypeError, match="0-d"):
+        len(ag.Tensor(1.0))
+
+
+def test_requires_grad_cannot_be_switched_off_on_an_op_result():
+    y = ag.Tensor([1.0], requires_grad=True) * 2.0
+    with pytest.raises(RuntimeError, match="detach"):
+        y.requires_grad_(False)
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    y.retain_grad()
+    (y * y).sum().backward()
+    np.testing.assert_allclose(y.grad.data, [6.0, 12.0])
+    np.testing.assert_allclose(x.grad.data, [18.0, 36.0])
