@@ -1,0 +1,320 @@
+"""Callbacks: code that `fit` runs at fixed moments (Keras's hook names and arguments).
+
+`fit` calls ``on_train_begin``, then per epoch ``on_epoch_begin(epoch)``, per batch
+``on_train_batch_begin/end(batch)``, the validation's ``on_test_*`` hooks, ``on_epoch_end(epoch,
+logs)`` with the epoch's averages (``loss``, metrics, ``val_*``), and finally ``on_train_end``.
+A callback reaches the model as ``self.model`` and stops training with
+``self.model.stop_training = True``.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import os
+import warnings
+from typing import Any, Callable, Iterable, Optional
+
+import numpy as np
+
+Logs = Optional[dict]
+
+BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
+               "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+class Callback:
+    """Base class: every hook does nothing; override the ones you need."""
+
+    def __init__(self) -> None:
+        self.model: Any = None
+        self.params: dict = {}
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs: Logs = None) -> None: ...
+    def on_train_end(self, logs: Logs = None) -> None: ...
+    def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None: ...
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None: ...
+    def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None: ...
+    def on_train_batch_end(self, batch: int, logs: Logs = None) -> None: ...
+    def on_test_begin(self, logs: Logs = None) -> None: ...
+    def on_test_end(self, logs: Logs = None) -> None: ...
+    def on_test_batch_begin(self, batch: int, logs: Logs = None) -> None: ...
+    def on_test_batch_end(self, batch: int, logs: Logs = None) -> None: ...
+    def on_predict_begin(self, logs: Logs = None) -> None: ...
+    def on_predict_end(self, logs: Logs = None) -> None: ...
+    def on_predict_batch_begin(self, batch: int, logs: Logs = None) -> None: ...
+    def on_predict_batch_end(self, batch: int, logs: Logs = None) -> None: ...
+
+    def uses_hook(self, hook: str) -> bool:
+        """Whether this callback does anything in `hook` (so fit can skip empty per-batch calls)."""
+        return hook in vars(self) or getattr(type(self), hook) is not getattr(Callback, hook)
+
+
+class CallbackList:
+    """Calls a hook on every callback in turn; skips per-batch hooks that nobody overrides."""
+
+    def __init__(self, callbacks: Iterable[Callback], model: Any, params: dict) -> None:
+        self.callbacks = list(callbacks)
+        for callback in self.callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(f"callbacks must be nn.callbacks.Callback objects, got {type(callback).__name__}.")
+            callback.set_model(model)
+            callback.set_params(params)
+        self.wanted = {hook: [cb for cb in self.callbacks if cb.uses_hook(hook)] for hook in BATCH_HOOKS}
+
+    def wants(self, hook: str) -> bool:
+        return bool(self.wanted[hook])
+
+    def call(self, hook: str, *args: Any) -> None:
+        callbacks = self.wanted[hook] if hook in self.wanted else self.callbacks
+        for callback in callbacks:
+            getattr(callback, hook)(*args)
+
+
+class History(Callback):
+    """Records each epoch's logs: ``history.history["loss"][i]`` and ``history.epoch[i]``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+
+
+def _improvement_test(monitor: str, mode: str, owner: str) -> Callable[[float, float], bool]:
+    """"min", "max" or "auto" (max for accuracy-like names) as a comparison ``better(a, b)``."""
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', got {mode!r}.")
+    if mode == "auto":
+        mode = "max" if any(word in monitor for word in ("acc", "auc", "precision", "recall")) else "min"
+    return np.greater if mode == "max" else np.less
+
+
+def _monitored(logs: Logs, monitor: str, owner: str) -> Optional[float]:
+    value = (logs or {}).get(monitor)
+    if value is None:
+        warnings.warn(f"{owner} watches {monitor!r}, which is not among the logged values "
+                      f"{sorted(logs or {})}; pass monitor= one of them (val_* needs validation data).",
+                      stacklevel=3)
+    return value
+
+
+class EarlyStopping(Callback):
+    """Stop when `monitor` has not improved by more than `min_delta` for `patience` epochs.
+
+    With ``restore_best_weights=True`` the model ends with the weights of its best epoch.
+    Epochs before `start_from_epoch` are not watched (a warm-up).
+    """
+
+    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
+                 verbose: int = 0, mode: str = "auto", baseline: Optional[float] = None,
+                 restore_best_weights: bool = False, start_from_epoch: int = 0) -> None:
+        super().__init__()
+        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
+        self.better = _improvement_test(monitor, mode, "EarlyStopping")
+        self.min_delta = abs(min_delta) if self.better is np.greater else -abs(min_delta)
+        self.baseline, self.restore_best_weights = baseline, restore_best_weights
+        self.start_from_epoch = int(start_from_epoch)
+
+    def on_train_begin(self, logs: Logs = None) -> None:
+        self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
+        self.best = -np.inf if self.better is np.greater else np.inf
+        self.best_weights = None
+
+    def _improves(self, value: float, reference: float) -> bool:
+        return bool(self.better(value - self.min_delta, reference))
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        current = _monitored(logs, self.monitor, "EarlyStopping")
+        if current is None or epoch < self.start_from_epoch:
+            return
+        self.wait += 1
+        if self._improves(current, self.best):
+            self.best, self.best_epoch = current, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improves(current, self.baseline):
+                self.wait = 0
+                return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: Logs = None) -> None:
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring the model weights from the end of the best epoch: {self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
+
+
+class ModelCheckpoint(Callback):
+    """Save the model (or only its weights) after each epoch to `filepath`.
+
+    `filepath` may hold ``str.format`` fields filled from the epoch (1-based) and the logs,
+    e.g. ``"ckpt-{epoch:02d}-{val_loss:.2f}.npz"``. With ``save_best_only`` a save happens only
+    when `monitor` improves.
+    """
+
+    def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0,
+                 save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto") -> None:
+        super().__init__()
+        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.better = _improvement_test(monitor, mode, "ModelCheckpoint")
+        self.best = -np.inf if self.better is np.greater else np.inf
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        logs = logs or {}
+        try:
+            path = self.filepath.format(epoch=epoch + 1, **logs)
+        except KeyError as missing:
+            raise KeyError(f"ModelCheckpoint: filepath {self.filepath!r} names {missing}, which is not "
+                           f"among the logged values {sorted(logs)} or 'epoch'.") from None
+        if self.save_best_only:
+            current = _monitored(logs, self.monitor, "ModelCheckpoint")
+            if current is None or not self.better(current, self.best):
+                return
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
+                      f"{current:.5f}, saving model to {path}")
+            self.best = current
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at each epoch's start to ``schedule(epoch, current_lr)``."""
+
+    def __init__(self, schedule: Callable[[int, float], float], verbose: int = 0) -> None:
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
+        learning_rate = self.schedule(epoch, float(self.model.optimizer.learning_rate))
+        if not isinstance(learning_rate, (int, float, np.floating)) or not math.isfinite(learning_rate):
+            raise ValueError(f"LearningRateScheduler: the schedule must return a finite number, got "
+                             f"{learning_rate!r} for epoch {epoch}.")
+        self.model.optimizer.learning_rate = float(learning_rate)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {learning_rate}.")
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiply the learning rate by `factor` when `monitor` stalls for `patience` epochs.
+
+    new_lr = max(lr * factor, min_lr); after a reduction, `cooldown` epochs pass before
+    the count starts again. An improvement must beat the best by more than `min_delta`.
+    """
+
+    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
+                 verbose: int = 0, mode: str = "auto", min_delta: float = 1e-4, cooldown: int = 0,
+                 min_lr: float = 0.0) -> None:
+        super().__init__()
+        if not 0.0 < factor < 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor multiplies the learning rate and must lie in "
+                             f"(0, 1), got {factor}.")
+        self.monitor, self.factor, self.patience, self.verbose = monitor, factor, int(patience), verbose
+        self.better = _improvement_test(monitor, mode, "ReduceLROnPlateau")
+        self.min_delta, self.cooldown, self.min_lr = abs(min_delta), int(cooldown), float(min_lr)
+
+    def on_train_begin(self, logs: Logs = None) -> None:
+        self.wait, self.cooldown_counter = 0, 0
+        self.best = -np.inf if self.better is np.greater else np.inf
+
+    def _improves(self, value: float) -> bool:
+        margin = self.min_delta if self.better is np.greater else -self.min_delta
+        return bool(self.better(value, self.best + margin))
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        optimizer = self.model.optimizer
+        if logs is not None:
+            logs["learning_rate"] = float(optimizer.learning_rate)
+        current = _monitored(logs, self.monitor, "ReduceLROnPlateau")
+        if current is None:
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._improves(current):
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter == 0:
+            self.wait += 1
+            old_lr = float(optimizer.learning_rate)
+            if self.wait >= self.patience and old_lr > self.min_lr:
+                optimizer.learning_rate = max(old_lr * self.factor, self.min_lr)
+                if self.verbose:
+                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
+                          f"{optimizer.learning_rate}.")
+                self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+class TerminateOnNaN(Callback):
+    """Stop training at the first batch whose loss is NaN or infinite."""
+
+    def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(f"Batch {batch}: invalid loss {loss}, terminating training")
+            self.model.stop_training = True
+
+
+class CSVLogger(Callback):
+    """Write one row per epoch (``epoch`` and every logged value) to a CSV file."""
+
+    def __init__(self, filename: str, separator: str = ",", append: bool = False) -> None:
+        super().__init__()
+        self.filename, self.separator, self.append = os.fspath(filename), separator, append
+        self._file = self._writer = None
+
+    def on_train_begin(self, logs: Logs = None) -> None:
+        has_rows = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
+        self._write_header = not has_rows
+        self._file = open(self.filename, "a" if self.append else "w", newline="", encoding="utf-8")
+        self._writer = None
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        logs = logs or {}
+        if self._writer is None:
+            self._writer = csv.DictWriter(self._file, fieldnames=["epoch", *sorted(logs)],
+                                          delimiter=self.separator)
+            if self._write_header:
+                self._writer.writeheader()
+        self._writer.writerow({"epoch": epoch, **{key: logs.get(key, "NA") for key in self._writer.fieldnames[1:]}})
+        self._file.flush()
+
+    def on_train_end(self, logs: Logs = None) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = self._writer = None
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions, e.g. ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``.
+
+    Takes any hook name as a keyword: ``on_epoch_begin``, ``on_train_batch_end``, ...
+    """
+
+    def __init__(self, **hooks: Callable) -> None:
+        super().__init__()
+        for hook, function in hooks.items():
+            if not hook.startswith("on_") or not hasattr(Callback, hook):
+                valid = sorted(name for name in vars(Callback) if name.startswith("on_"))
+                raise ValueError(f"LambdaCallback: unknown hook {hook!r}; valid hooks are {valid}.")
+            setattr(self, hook, function)

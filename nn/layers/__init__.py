@@ -1,0 +1,17 @@
+"""Layers: each builds its weights from the first input's shape, then maps Tensors to Tensors."""
+from nn.layers.base import LAYER_CLASSES, Layer, reset_name_counters
+from nn.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer
+from nn.layers.prelu import PReLU
+
+
+def get(class_name: str) -> type:
+    """The layer class registered under `class_name` (used when loading a saved model)."""
+    if class_name not in LAYER_CLASSES:
+        valid = ", ".join(sorted(LAYER_CLASSES))
+        raise ValueError(f"unknown layer class {class_name!r}; known layer classes are: {valid}. "
+                         f"A custom layer must be defined (imported) before loading a model that uses it.")
+    return LAYER_CLASSES[class_name]
+
+
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "PReLU",
+           "get", "reset_name_counters", "LAYER_CLASSES"]

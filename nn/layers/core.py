@@ -1,0 +1,164 @@
+"""The core layers: Dense, Activation, Dropout, Flatten and the Input marker."""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+import autograd as ag
+from nn import activations, initializers, regularizers
+from nn.layers.base import Layer, Shape, as_shape
+from nn.utils import get_rng
+
+
+class Dense(Layer):
+    """A fully connected layer: ``y = activation(x @ kernel + bias)``.
+
+    Args:
+        units: the number of outputs per sample (> 0).
+        activation: a name such as "relu", a callable, or None (no activation).
+        use_bias: add a learned bias vector.
+        kernel_initializer, bias_initializer: names or callables ``init(shape, dtype)``.
+        kernel_regularizer, bias_regularizer: penalties added to the training loss.
+
+    Shape:
+        input ``(batch, in_features)`` (or ``(..., in_features)``), output ``(batch, units)``;
+        the kernel is ``(in_features, units)``, the bias ``(units,)``.
+
+    Example:
+        >>> layer = Dense(3, activation="relu")
+        >>> layer(np.ones((2, 4))).shape
+        (2, 3)
+    """
+
+    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense layer {self.name!r}: units must be a positive integer (the number "
+                             f"of outputs), got {units!r}.")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel: Optional[ag.Tensor] = None
+        self.bias: Optional[ag.Tensor] = None
+
+    def build(self, input_shape: Shape) -> None:
+        in_features = input_shape[-1]
+        if in_features is None or len(input_shape) < 2:
+            raise ValueError(f"Dense layer {self.name!r} needs inputs of shape (batch, features) with a "
+                             f"known number of features, got {input_shape}.")
+        self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer,
+                                      self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
+                                        self.bias_regularizer)
+
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+        in_features = self.kernel.shape[0]
+        if inputs.ndim < 2 or inputs.shape[-1] != in_features:
+            raise ValueError(f"Dense layer {self.name!r} was built for inputs of shape (batch, {in_features}) "
+                             f"but got shape {inputs.shape}; give it {in_features} features per sample, or "
+                             f"make a new layer for this input size.")
+        if inputs.ndim == 2:
+            outputs = ag.linear(inputs, self.kernel, self.bias)
+        else:  # apply to the last axis of (..., in_features)
+            flat = ag.linear(inputs.reshape((-1, in_features)), self.kernel, self.bias)
+            outputs = flat.reshape((*inputs.shape[:-1], self.units))
+        return outputs if self.activation is activations.linear else self.activation(outputs)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
+
+
+class Activation(Layer):
+    """Applies an activation function: ``y = activation(x)``, e.g. ``Activation("relu")``."""
+
+    def __init__(self, activation: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+        return self.activation(inputs)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability `rate` and scale the rest
+    by 1 / (1 - rate), so the expected value is unchanged; outside training, the identity.
+
+    Args:
+        rate: the fraction of inputs to drop, in [0, 1).
+        seed: a seed for this layer's own generator; None draws from `nn.utils.get_rng()`
+            (reproducible with `nn.utils.set_random_seed`).
+    """
+
+    def __init__(self, rate: float, seed: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate < 1.0:
+            raise ValueError(f"Dropout layer {self.name!r}: rate is the fraction of inputs to drop and must "
+                             f"lie in [0, 1), got {rate!r}.")
+        self.rate = float(rate)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+        if not training or self.rate == 0.0:
+            return inputs
+        rng = self._rng if self._rng is not None else get_rng()
+        keep = rng.random(inputs.shape, dtype=np.float64) >= self.rate
+        mask = keep.astype(inputs.dtype) * inputs.dtype.type(1.0 / (1.0 - self.rate))
+        return inputs * mask
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class Flatten(Layer):
+    """Reshape each sample to one axis: ``(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)``."""
+
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+        return inputs.reshape((inputs.shape[0], -1))
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else math.prod(rest))
+
+
+class InputLayer(Layer):
+    """Marks the shape of one input sample; made by `Input(shape=...)`, it does no math."""
+
+    def __init__(self, shape: Any = None, **kwargs: Any) -> None:
+        if shape is None and kwargs.get("input_shape") is None:
+            raise ValueError("Input needs shape=, the shape of one sample without the batch axis, "
+                             "e.g. Input(shape=(64,)).")
+        kwargs.setdefault("input_shape", shape)
+        super().__init__(**kwargs)
+        self.shape = as_shape(self.batch_input_shape[1:], f"Input {self.name!r}: shape")
+
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+        return inputs
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "shape": list(self.shape)}
+
+
+def Input(shape: Any, name: Optional[str] = None) -> InputLayer:  # noqa: N802  (Keras's name)
+    """The input of a model: ``Sequential([Input(shape=(64,)), Dense(10)])`` builds at once."""
+    return InputLayer(shape=shape, name=name)

@@ -1,0 +1,213 @@
+"""Save and load models as ONE ``.npz`` file: weight arrays plus a JSON config, never pickle.
+
+The file is a zip of ``.npy`` arrays: ``config.json`` (the JSON text as uint8 bytes: format tag,
+architecture, compile settings, weight names and shapes, optimizer state), ``weights/000``, ...
+and the optimizer's arrays ``optimizer/0000``, .... Loading uses ``np.load(allow_pickle=False)``
+and rebuilds layers only from registered layer classes, so a file cannot run code. Writing goes
+to a temporary file in the same folder that then replaces the target (``os.replace``), so a
+crash mid-save leaves the previous file intact.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from typing import Any
+
+import numpy as np
+
+FORMAT = "chainrule.nn"
+VERSION = 1
+CONFIG_KEY = "config.json"
+
+
+# ---- public API --------------------------------------------------------------------------------
+def save_model(model: Any, filepath: Any) -> None:
+    """Write `model`'s architecture, weights, compile settings and optimizer state to `filepath`."""
+    arrays: dict[str, np.ndarray] = {}
+    config = {"format": FORMAT, "version": VERSION, "kind": "model",
+              "model_config": model.get_config(), "weights": _weight_specs(model, arrays),
+              "compile_config": model.get_compile_config(), "optimizer_state": None}
+    if model.compiled and model.optimizer.param_groups:
+        optimizer_arrays: dict[str, np.ndarray] = {}
+        config["optimizer_state"] = _extract_arrays(model.optimizer.state_dict(), optimizer_arrays)
+        arrays.update(optimizer_arrays)
+    _write_atomically(filepath, config, arrays)
+
+
+def save_weights(model: Any, filepath: Any) -> None:
+    """Write only `model`'s weights (with their names and shapes) to `filepath`."""
+    arrays: dict[str, np.ndarray] = {}
+    config = {"format": FORMAT, "version": VERSION, "kind": "weights",
+              "weights": _weight_specs(model, arrays)}
+    _write_atomically(filepath, config, arrays)
+
+
+def load_model(filepath: Any, compile: bool = True) -> Any:
+    """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
+    and optimizer state, so it predicts identically and resumes training where it stopped."""
+    from nn.model import Sequential
+
+    path = os.fspath(filepath)
+    config, arrays = _read(path)
+    if config.get("kind") != "model":
+        raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "
+                         f"and call model.load_weights({path!r}) instead of load_model.")
+    model_config = config.get("model_config")
+    if not isinstance(model_config, dict) or not isinstance(model_config.get("layers"), list):
+        raise ValueError(f"{path!r} has no valid model architecture in its config; it may be damaged.")
+    try:
+        model = Sequential.from_config(model_config)
+    except TypeError as error:
+        raise ValueError(f"{path!r}: the saved architecture does not fit the layer classes of this version "
+                         f"({error}).") from None
+    _assign_weights(model, config, arrays, path)
+    if compile and config.get("compile_config"):
+        model.compile_from_config(config["compile_config"])
+        if config.get("optimizer_state") is not None:
+            model._prepare((None, *model.input_shape[1:]), "fit", training=True)
+            model.optimizer.load_state_dict(_insert_arrays(config["optimizer_state"], arrays, path))
+    return model
+
+
+def load_weights(model: Any, filepath: Any) -> None:
+    """Copy the weights stored at `filepath` (by save or save_weights) into `model`, whose layers
+    must have the same weights in the same order and shapes."""
+    path = os.fspath(filepath)
+    config, arrays = _read(path)
+    if not model.built:
+        saved_input = (config.get("model_config") or {}).get("input_shape")
+        if saved_input is None:
+            raise ValueError(f"model {model.name!r} is not built yet, so it has no weights to load into; "
+                             f"call model.build((None, features)) or run it on data first.")
+        model.build((None, *saved_input))
+    _assign_weights(model, config, arrays, path)
+
+
+# ---- weights -----------------------------------------------------------------------------------
+def _weight_specs(model: Any, arrays: dict[str, np.ndarray]) -> list[dict]:
+    specs = []
+    for i, weight in enumerate(model.weights):
+        key = f"weights/{i:03d}"
+        arrays[key] = weight.data
+        specs.append({"key": key, "name": weight.name, "shape": list(weight.shape)})
+    return specs
+
+
+def _assign_weights(model: Any, config: dict, arrays: dict[str, np.ndarray], path: str) -> None:
+    specs = config.get("weights")
+    if not isinstance(specs, list):
+        raise ValueError(f"{path!r} lists no weights in its config; it may be damaged.")
+    weights = model.weights
+    if len(specs) != len(weights):
+        raise ValueError(
+            f"{path!r} holds {len(specs)} weights ({', '.join(s.get('name', '?') for s in specs) or 'none'}) "
+            f"but model {model.name!r} has {len(weights)} ({', '.join(w.name for w in weights) or 'none'}); "
+            f"load it into a model with the same layers.")
+    values = []
+    for spec, weight in zip(specs, weights):
+        array = arrays.get(spec.get("key"))
+        if array is None:
+            raise ValueError(f"{path!r} is missing the array for weight {spec.get('name')!r}; it may be damaged.")
+        if array.shape != weight.shape:
+            raise ValueError(f"{path!r}: weight {spec.get('name')!r} has shape {array.shape} but the model's "
+                             f"weight {weight.name!r} has shape {weight.shape}; the architectures differ.")
+        values.append(array)
+    model.set_weights(values)
+
+
+# ---- optimizer state: arrays go to the npz, the rest to JSON --------------------------------------
+def _extract_arrays(value: Any, arrays: dict[str, np.ndarray]) -> Any:
+    if isinstance(value, np.ndarray):
+        key = f"optimizer/{len(arrays):04d}"
+        arrays[key] = value
+        return {"__array__": key}
+    if isinstance(value, dict):
+        return {str(k): _extract_arrays(v, arrays) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_extract_arrays(v, arrays) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _insert_arrays(value: Any, arrays: dict[str, np.ndarray], path: str) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__array__"}:
+            if value["__array__"] not in arrays:
+                raise ValueError(f"{path!r} is missing the optimizer array {value['__array__']!r}; "
+                                 f"it may be damaged.")
+            return arrays[value["__array__"]]
+        return {k: _insert_arrays(v, arrays, path) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_insert_arrays(v, arrays, path) for v in value]
+    return value
+
+
+# ---- the file ----------------------------------------------------------------------------------
+def _write_atomically(filepath: Any, config: dict, arrays: dict[str, np.ndarray]) -> None:
+    path = os.fspath(filepath)
+    text = json.dumps(config, allow_nan=True)  # fails here, before any file is touched, if not JSON
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot save to {path!r}: the folder {directory!r} does not exist; "
+                                f"create it first (e.g. os.makedirs).")
+    fd, temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
+                entries = {CONFIG_KEY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **arrays}
+                for key, array in entries.items():
+                    with archive.open(f"{key}.npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp_path, 0o666 & ~_umask())
+        os.replace(temp_path, path)
+    except BaseException:
+        if os.path.exists(temp_path):
+            os.unlink(temp_path)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
+    """The config and every array of a saved file, or an error saying what is wrong with it."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no saved model at {path!r}; check the path (model.save writes the file "
+                                f"exactly there).")
+    damaged = (f"{path!r} is not a readable chainrule model file (truncated, corrupted, or another format)")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if not isinstance(npz, np.lib.npyio.NpzFile):
+                raise ValueError(f"{damaged}: it is a single array, not an .npz archive.")
+            arrays = {key: npz[key] for key in npz.files}
+    except ValueError as error:
+        if str(error).startswith(damaged):
+            raise
+        raise ValueError(f"{damaged}: {error}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"{damaged}: {error}") from None
+    if CONFIG_KEY not in arrays:
+        raise ValueError(f"{damaged}: it has no {CONFIG_KEY!r} entry, so it was not written by "
+                         f"model.save or save_weights.")
+    config = _parse_config(arrays.pop(CONFIG_KEY), damaged)
+    return config, arrays
+
+
+def _parse_config(raw: np.ndarray, damaged: str) -> dict:
+    try:
+        config = json.loads(raw.astype(np.uint8).tobytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{damaged}: its config is not valid JSON ({error}).") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ValueError(f"{damaged}: its config does not carry the {FORMAT!r} format tag.")
+    if config.get("version") != VERSION:
+        raise ValueError(f"{damaged}: it has format version {config.get('version')!r}, this version reads "
+                         f"only version {VERSION}.")
+    return config
+
