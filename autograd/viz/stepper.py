@@ -42,12 +42,14 @@ class Step:
 
 
 class Frame(Drawing):
-    """One stepper frame: a drawable picture plus the `step` it shows and its `caption`."""
+    """One stepper frame: a drawable picture plus the `step` it shows, its `caption`, and the
+    gradients it shows (`grads`, by id of tensor; empty in forward frames)."""
 
-    def __init__(self, digraph: Any, step: Step, caption: str) -> None:
+    def __init__(self, digraph: Any, step: Step, caption: str, grads: dict[int, np.ndarray]) -> None:
         super().__init__(digraph)
         self.step = step
         self.caption = caption
+        self.grads = grads
 
 
 class Stepper:
@@ -142,7 +144,7 @@ class Stepper:
         marks.nicknames = self.nicknames
         digraph = build_digraph(self.graph, show_grads=True, collapse=False, legend=False,
                                 marks=marks, **self.options)
-        return Frame(digraph, step, marks.caption)
+        return Frame(digraph, step, marks.caption, marks.grads)
 
     def gradients_until(self, k: int) -> dict[int, np.ndarray]:
         """dL/d(tensor) received so far, by id(tensor), once frame k has been processed."""
