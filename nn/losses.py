@@ -159,7 +159,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,
     """
     y_pred = _prediction(y_pred)
     labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy").reshape(-1)
-    scores = y_pred.reshape(-1, y_pred.shape[-1])
+    scores = y_pred if y_pred.ndim == 2 else y_pred.reshape(-1, y_pred.shape[-1])
     if from_logits:
         return ag.softmax_cross_entropy(scores, labels)
     p = scores / ag.sum(scores, axis=-1, keepdims=True)
