@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # The editable install maps only the top-level packages present when it ran: redo it when one
 # appears (or its __init__.py is edited, which costs a few seconds).
 PACKAGE_INITS := $(wildcard autograd/__init__.py nn/__init__.py optim/__init__.py)
-DEMO_MODULE := autograd.demo
+DEMO_MODULE := nn.demo
 
 .PHONY: setup system-deps demo test clean
 
