@@ -173,6 +173,10 @@ class Optimizer:
                                self.global_clipnorm)
         t = self.iterations + 1
         for (group, p), grad in zip(entries, grads):
+            if grad.shape != p.shape:
+                raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
+                                 f"{_describe(p)} has shape {grad.shape}; it must match the "
+                                 "parameter. Was .grad assigned by hand?")
             hyper = _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype)
             if hyper["weight_decay"]:
                 p.data -= p.data * (hyper["lr"] * hyper["weight_decay"])
@@ -219,9 +223,10 @@ class Optimizer:
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as plain data; `optim.from_config` rebuilds the optimizer."""
+        lr = self.defaults["lr"]
         config = {key: value for key, value in self.defaults.items() if key != "lr"}
         return {"class_name": type(self).__name__, "name": self.name,
-                "learning_rate": _serialize_lr(self.defaults["lr"]), **config,
+                "learning_rate": schedules.serialize(lr) if callable(lr) else float(lr), **config,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
                 "global_clipnorm": self.global_clipnorm}
 

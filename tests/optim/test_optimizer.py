@@ -70,6 +70,18 @@ def test_step_does_not_write_into_the_gradient():
     np.testing.assert_array_equal(w.grad.data, before)
 
 
+def test_gradient_of_the_wrong_shape_is_named():
+    w = param([1.0, 2.0], name="kernel")
+    set_grad(w, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"'kernel' \(shape \(2,\)\) has shape \(3,\)"):
+        optim.SGD([w]).step()
+
+
+def test_plain_function_learning_rate_cannot_go_into_a_config():
+    with pytest.raises(TypeError, match="only LearningRateSchedule objects can be saved"):
+        optim.SGD(learning_rate=lambda step: 0.1).get_config()
+
+
 def test_step_without_any_gradient_says_to_call_backward():
     opt = optim.SGD([param([1.0])])
     with pytest.raises(RuntimeError, match="loss.backward"):
