@@ -30,19 +30,19 @@ def neuron() -> tuple[ag.Tensor, dict[str, ag.Tensor]]:
 
 def mlp_loss(batch: int = 8, features: int = 4, hidden: int = 5, classes: int = 3,
              seed: int = 0) -> tuple[ag.Tensor, dict[str, ag.Tensor]]:
-    """Softmax cross-entropy of a two-layer MLP on random data, with Keras-style names and
+    """Softmax cross-entropy of a two-layer MLP on random float64 data, with Keras-style names and
     scopes (sequential/dense_1, parameters dense_1/kernel, ...); returns the loss and the
     parameters by name."""
     rng = np.random.default_rng(seed)
-    x = ag.Tensor(rng.normal(size=(batch, features)), name="x")
+    x = ag.Tensor(rng.normal(size=(batch, features)), name="x", dtype="float64")
     labels = rng.integers(0, classes, size=batch)
     params = {}
     h = x
     for layer, (n_in, n_out) in enumerate([(features, hidden), (hidden, classes)], start=1):
         scope = f"dense_{layer}"
         kernel = ag.Tensor(rng.normal(scale=n_in ** -0.5, size=(n_in, n_out)), requires_grad=True,
-                           name=f"{scope}/kernel")
-        bias = ag.Tensor(np.zeros(n_out), requires_grad=True, name=f"{scope}/bias")
+                           name=f"{scope}/kernel", dtype="float64")
+        bias = ag.Tensor(np.zeros(n_out), requires_grad=True, name=f"{scope}/bias", dtype="float64")
         params[kernel.name], params[bias.name] = kernel, bias
         with ag.name_scope("sequential"), ag.name_scope(scope):
             h = ag.linear(h, kernel, bias)

@@ -88,8 +88,12 @@ class Stepper:
         self.nicknames = self._nicknames()
 
     def _replay_backward(self, order: list[Tensor]) -> list[Step]:
-        """The engine's loop, but recording each step instead of writing `.grad`."""
-        grads = {id(self.loss): self.root_grad}
+        """The engine's loop, recording each step instead of writing `.grad`.
+
+        Gradients travel exactly as in the engine's plain backward (whatever each op's backward
+        returns is passed on), so the replay gives the same numbers as loss.backward().
+        """
+        grads: dict[int, Any] = {id(self.loss): self.root_grad}
         steps = []
         with no_grad():
             for t in order:
@@ -97,14 +101,14 @@ class Stepper:
                 if g is None or t.grad_fn is None:
                     continue
                 fn = t.grad_fn
-                raw = fn.backward(Tensor._make(g, False, None), t)
-                sent = tuple(None if pg is None or not p.requires_grad else _array(pg)
-                             for p, pg in zip(fn.parents, raw))
-                for parent, pg in zip(fn.parents, sent):
+                raw = tuple(None if pg is None or not p.requires_grad else pg
+                            for p, pg in zip(fn.parents, fn.backward(g, t.data)))
+                for parent, pg in zip(fn.parents, raw):
                     if pg is not None:
                         grads[id(parent)] = pg if id(parent) not in grads else grads[id(parent)] + pg
-                steps.append(Step("backward", len(steps), fn, t, g, sent))
-        self.final_grads = grads
+                sent = tuple(None if pg is None else _array(pg) for pg in raw)
+                steps.append(Step("backward", len(steps), fn, t, _array(g), sent))
+        self.final_grads = {key: _array(g) for key, g in grads.items()}
         return steps
 
     def _nicknames(self) -> dict[int, str]:

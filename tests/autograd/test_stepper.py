@@ -1,0 +1,138 @@
+"""autograd.viz.Stepper: a replay of the chain rule that leaves `.grad` alone."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import viz
+from autograd.viz.examples import mlp_loss, neuron
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("make_graph, op_count", [(neuron, 5), (mlp_loss, 4)])
+def test_one_backward_frame_per_op_node_reached(make_graph, op_count):
+    loss, _ = make_graph()
+    stepper = viz.Stepper(loss)
+    phases = [frame.step.phase for frame in stepper]
+    assert phases.count("backward") == op_count == stepper.backward_count
+    assert phases.count("forward") == op_count
+    assert len(stepper) == 2 * op_count
+
+
+@pytest.mark.parametrize("make_graph", [neuron, mlp_loss])
+def test_last_frame_shows_the_grads_backward_computes_and_stepping_changes_no_grad(make_graph):
+    loss, leaves = make_graph()
+    stepper = viz.Stepper(loss)
+    frames = list(stepper)
+    assert all(t.grad is None for t in leaves.values())  # stepping touched nothing
+    loss.backward()
+    shown = frames[-1].grads
+    for name, leaf in leaves.items():
+        np.testing.assert_allclose(shown[id(leaf)], leaf.grad.data, rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(stepper.gradient(leaf), leaf.grad.data, rtol=1e-6)
+
+
+def test_frames_highlight_the_node_and_show_arriving_local_and_sent_gradients(tmp_path):
+    y, leaves = neuron()
+    stepper = viz.Stepper(y)
+    first_backward = stepper.frame(stepper.forward_count)
+    assert first_backward.caption.startswith("Backward 1/5: y = tanh(n); dL/dy = 1 arrives")
+    assert "∂y/∂n = 1 - tanh²(n) = 1 - y² = 0.5" in first_backward.caption
+    last = stepper.frame(-1)
+    assert "∂x1*w1/∂x1 = w1 = -3" in last.caption and "sends dL/dx1" in last.caption
+    assert "#ea580c" in last.source  # the highlighted op
+    assert "sends -1.5" in last.source  # the gradient sent along the edge to x1
+    svg = last.render(tmp_path / "last.svg").read_text()
+    assert "grad arriving" in svg
+    forward = stepper.frame(0)
+    assert forward.caption == "Forward 1/5: x1*w1 = x1 * w1 = -6"
+    assert forward.grads == {} and "dashed" in forward.source  # later ops not computed yet
+
+
+def test_unnamed_tensors_get_short_names_in_captions():
+    x = ag.Tensor(3.0, requires_grad=True)
+    loss = (x * x + 1.0).log()
+    captions = [frame.caption for frame in viz.Stepper(loss)]
+    assert captions[0] == "Forward 1/3: t2 = t1 * t1 = 9"
+    assert captions[1] == "Forward 2/3: t3 = t2 + 1 = 10"
+
+
+def test_html_player_holds_every_frame_and_works_offline(tmp_path):
+    loss, _ = mlp_loss()
+    stepper = viz.Stepper(loss, group="name_scope")
+    page = stepper.to_html(tmp_path / "steps.html").read_text()
+    assert page.count('class="cr-frame"') == len(stepper)
+    assert page.count("<svg") == len(stepper)
+    for word in ("Prev", "Next", 'type="range"', "<script>"):
+        assert word in page
+    assert "<script src" not in page and "<link" not in page
+    assert stepper._repr_html_().count('class="cr-frame"') == len(stepper)
+
+
+def test_save_writes_one_image_per_frame(tmp_path):
+    y, _ = neuron()
+    stepper = viz.Stepper(y)
+    paths = stepper.save(tmp_path / "frames")
+    assert [p.name for p in paths][:2] == ["frame_000.png", "frame_001.png"]
+    assert len(paths) == len(stepper)
+    assert all(p.read_bytes().startswith(PNG_MAGIC) for p in paths)
+    svgs = stepper.save(tmp_path / "svg", format="svg")
+    assert all(p.suffix == ".svg" for p in svgs)
+    with pytest.raises(ValueError, match="'png', 'svg'"):
+        stepper.save(tmp_path, format="gif")
+
+
+def test_a_freed_graph_gets_a_clear_error_and_retain_graph_keeps_it_steppable():
+    y, _ = neuron()
+    y.backward()
+    with pytest.raises(RuntimeError, match="before calling loss.backward.*retain_graph=True"):
+        viz.Stepper(y)
+    y2, leaves = neuron()
+    y2.backward(retain_graph=True)
+    stepper = viz.Stepper(y2)
+    np.testing.assert_allclose(stepper.gradient(leaves["w1"]), leaves["w1"].grad.data)
+
+
+def test_accumulate_grads_writes_what_backward_would():
+    y, leaves = neuron()
+    viz.Stepper(y).accumulate_grads()
+    y_ref, leaves_ref = neuron()
+    y_ref.backward()
+    for name in leaves:
+        np.testing.assert_allclose(leaves[name].grad.data, leaves_ref[name].grad.data)
+
+
+def test_deep_chain_replays_without_recursion():
+    x = ag.Tensor(1.0, requires_grad=True, dtype="float64")
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001
+    stepper = viz.Stepper(y, max_nodes=None)
+    assert stepper.backward_count == 3000
+    np.testing.assert_allclose(stepper.gradient(x), 1.0001 ** 3000)
+    assert x.grad is None
+
+
+def test_bad_arguments_say_what_to_do():
+    with pytest.raises(ValueError, match="requires_grad=True"):
+        viz.Stepper(ag.Tensor(1.0))
+    vector = ag.Tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(ValueError, match="pass grad="):
+        viz.Stepper(vector)
+    stepper = viz.Stepper(vector, grad=[1.0, 1.0])
+    with pytest.raises(IndexError, match="2 frames"):
+        stepper.frame(2)
+
+
+def test_show_without_ipywidgets_falls_back_to_the_html_player():
+    pytest.importorskip("IPython")
+    try:
+        import ipywidgets  # noqa: F401
+        pytest.skip("ipywidgets is installed: show() returns the widget instead")
+    except ImportError:
+        pass
+    y, _ = neuron()
+    shown = viz.Stepper(y).show()
+    assert 'class="cr-frame"' in shown.data
