@@ -12,10 +12,10 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, name_scope, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import *  # noqa: F401,F403  (every op as a function: autograd.exp, autograd.matmul, ...)
 from autograd.ops import __all__ as _op_names
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, from_numpy
 
 __all__ = [
-    "Tensor", "Function", "grad", "value_and_grad", "gradcheck", "GradcheckError",
+    "Tensor", "from_numpy", "Function", "grad", "value_and_grad", "gradcheck", "GradcheckError",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "name_scope",
     "detect_anomaly", "set_default_dtype", "get_default_dtype", "topological_order",
     *_op_names,

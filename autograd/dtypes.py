@@ -23,10 +23,14 @@ def get_default_dtype() -> np.dtype:
 
 
 def to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Turn user data into an ndarray: float64 and Python floats become the default dtype."""
+    """A fresh ndarray copy of user data: float64 and Python floats become the default dtype.
+
+    Copying (like torch.tensor) means in-place updates of a tensor never reach the caller's array;
+    `autograd.from_numpy` shares memory instead.
+    """
     if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    array = np.asarray(data)
+        return np.array(data, dtype=dtype)
+    array = np.array(data)
     if array.dtype == np.float64 or array.dtype == object:
         return array.astype(_default_dtype)
     return array

@@ -221,6 +221,13 @@ class Tensor:
     def astype(self, dtype): return _ops.astype(self, dtype)
 
 
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares `array`'s memory (no copy, no dtype change), like torch.from_numpy."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a numpy array, got {type(array).__name__}; use Tensor(data).")
+    return Tensor._make(array, False, None)
+
+
 def _compare(ufunc, a: Any, b: Any) -> Tensor:
     a_data = a.data if isinstance(a, Tensor) else a
     b_data = b.data if isinstance(b, Tensor) else b
