@@ -1,0 +1,151 @@
+"""compile / fit / evaluate / predict / train_on_batch: History, validation, progress, errors, seeds."""
+import numpy as np
+import pytest
+
+import nn
+import optim
+from nn.layers import Dense, Dropout, Input
+
+
+@pytest.fixture(autouse=True)
+def fresh_names():
+    nn.layers.reset_name_counters()
+    nn.utils.set_random_seed(0)
+
+
+def blobs(n=120, seed=0):
+    """Three separable Gaussian clusters in 4-D with integer labels."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, size=n)
+    x = rng.normal(size=(n, 4)).astype(np.float32) * 0.3 + np.eye(3, 4)[y] * 2
+    return x, y
+
+
+def classifier(**compile_args):
+    model = nn.Sequential([Input(shape=(4,)), Dense(16, activation="relu"), Dense(3, activation="softmax")])
+    model.compile(**{"optimizer": optim.Adam(learning_rate=0.01), "loss": "sparse_categorical_crossentropy",
+                     "metrics": ["accuracy"], **compile_args})
+    return model
+
+
+def test_fit_returns_history_with_keras_keys_and_learns():
+    x, y = blobs()
+    model = classifier()
+    history = model.fit(x, y, epochs=8, batch_size=16, verbose=0, validation_split=0.25)
+    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert history.epoch == list(range(8)) and all(len(v) == 8 for v in history.history.values())
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert history.history["accuracy"][-1] > 0.9 and model.history is history
+
+
+def test_validation_split_holds_out_the_last_fraction():
+    x, y = blobs(100)
+    model = classifier()
+    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0, validation_split=0.2)
+    loss, accuracy = model.evaluate(x[80:], y[80:], verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(loss, rel=1e-6)
+    assert history.history["val_accuracy"][0] == pytest.approx(accuracy)
+
+
+def test_validation_data_and_initial_epoch():
+    x, y = blobs()
+    history = classifier().fit(x, y, epochs=4, initial_epoch=2, verbose=0, validation_data=(x[:10], y[:10]))
+    assert history.epoch == [2, 3] and "val_loss" in history.history
+
+
+def test_evaluate_predict_and_single_batch_steps():
+    x, y = blobs()
+    model = classifier()
+    model.fit(x, y, epochs=5, verbose=0)
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(results) == {"loss", "accuracy"}
+    predictions = model.predict(x, batch_size=7)
+    assert isinstance(predictions, np.ndarray) and predictions.shape == (120, 3)
+    np.testing.assert_allclose(predictions, model(x).data, rtol=1e-6)
+    assert results["accuracy"] == pytest.approx(np.mean(predictions.argmax(1) == y))
+    loss, accuracy = model.test_on_batch(x[:10], y[:10])
+    assert loss > 0 and 0 <= accuracy <= 1
+    before = model.get_weights()[0].copy()
+    assert set(model.train_on_batch(x[:10], y[:10], return_dict=True)) == {"loss", "accuracy"}
+    assert not np.array_equal(before, model.get_weights()[0])
+
+
+def test_evaluate_without_metrics_returns_the_loss_alone():
+    x, y = blobs()
+    model = classifier(metrics=None)
+    assert isinstance(model.evaluate(x, y, verbose=0), float)
+
+
+def test_training_loss_includes_regularization():
+    x, y = blobs()
+    model = nn.Sequential([Input(shape=(4,)), Dense(3, kernel_regularizer=nn.regularizers.L2(10.0))])
+    model.compile(optimizer="sgd", loss=nn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    data_loss = nn.losses.get("sparse_categorical_crossentropy")(y, model(x).softmax()).item()
+    penalty = 10.0 * float(np.sum(model.layers[0].kernel.data ** 2))
+    assert model.evaluate(x, y, batch_size=len(x), verbose=0) == pytest.approx(data_loss + penalty, rel=1e-4)
+
+
+def test_same_seed_gives_bit_identical_training():
+    def run():
+        nn.layers.reset_name_counters()
+        nn.utils.set_random_seed(42)
+        x, y = blobs()
+        model = nn.Sequential([Input(shape=(4,)), Dense(8, activation="relu"), Dropout(0.3), Dense(3)])
+        model.compile(optimizer="adam", loss=nn.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model.fit(x, y, epochs=3, batch_size=10, verbose=0).history, model.get_weights()
+
+    (history_a, weights_a), (history_b, weights_b) = run(), run()
+    assert history_a == history_b
+    for a, b in zip(weights_a, weights_b):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_progress_prints_one_keras_line_per_epoch_when_not_a_terminal(capsys):
+    x, y = blobs()
+    classifier().fit(x, y, epochs=2, batch_size=40, verbose=1, validation_split=0.25)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("Epoch 2/2 - 3/3 - ") and "/step - loss: " in lines[1]
+    assert " - accuracy: " in lines[1] and " - val_loss: " in lines[1]
+    classifier().fit(x, y, epochs=2, verbose=0)
+    assert capsys.readouterr().out == ""
+    classifier().fit(x, y, epochs=2, verbose=2)
+    assert capsys.readouterr().out.count("Epoch ") == 2
+
+
+def test_labels_may_be_float_targets_for_regression():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 2))
+    y = x @ np.array([[1.0], [-2.0]]) + 0.5
+    model = nn.Sequential([Input(shape=(2,)), Dense(1)])
+    model.compile(optimizer=optim.SGD(learning_rate=0.1), loss="mse")
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 1e-3
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m, x, y: m.fit(x, y[:-1], verbose=0), "120 samples but y has 119"),
+    (lambda m, x, y: m.fit(x[:0], y[:0], verbose=0), "empty"),
+    (lambda m, x, y: m.fit(np.where(np.arange(120)[:, None] == 5, np.nan, x), y, verbose=0), "NaN.*sample 5"),
+    (lambda m, x, y: m.fit(x, y, batch_size=0, verbose=0), "batch_size must be a positive integer"),
+    (lambda m, x, y: m.fit(x, y, epochs=-1, verbose=0), "epochs must be a positive integer"),
+    (lambda m, x, y: m.fit(x, y, validation_split=1.5, verbose=0), "validation_split"),
+    (lambda m, x, y: m.evaluate(x, None), "targets y"),
+])
+def test_bad_data_gives_clear_errors(call, message):
+    x, y = blobs()
+    with pytest.raises(ValueError, match=message):
+        call(classifier(), x, y)
+
+
+def test_fit_before_compile_is_an_error():
+    x, y = blobs()
+    with pytest.raises(RuntimeError, match="compile"):
+        nn.Sequential([Dense(3)]).fit(x, y)
+
+
+def test_unknown_names_in_compile_list_the_valid_ones():
+    with pytest.raises(ValueError, match="adam"):
+        nn.Sequential([Dense(3)]).compile(optimizer="adamm", loss="mse")
+    with pytest.raises(ValueError, match="mse"):
+        nn.Sequential([Dense(3)]).compile(optimizer="adam", loss="msee")
