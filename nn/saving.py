@@ -182,16 +182,13 @@ def _read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
                                 f"exactly there).")
     damaged = (f"{path!r} is not a readable chainrule model file (truncated, corrupted, or another format)")
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            if not isinstance(npz, np.lib.npyio.NpzFile):
-                raise ValueError(f"{damaged}: it is a single array, not an .npz archive.")
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ValueError("it is a single array, not an .npz archive")
+        with loaded as npz:
             arrays = {key: npz[key] for key in npz.files}
-    except ValueError as error:
-        if str(error).startswith(damaged):
-            raise
-        raise ValueError(f"{damaged}: {error}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
-        raise ValueError(f"{damaged}: {error}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"{damaged}: {error}.") from None
     if CONFIG_KEY not in arrays:
         raise ValueError(f"{damaged}: it has no {CONFIG_KEY!r} entry, so it was not written by "
                          f"model.save or save_weights.")
