@@ -6,6 +6,7 @@ It trains with Adam and a progress line per epoch, reports test accuracy, saves 
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Optional
 
@@ -42,6 +43,9 @@ def draw_loss_graph(model: nn.Sequential, path: Path) -> Optional[Path]:
         from autograd import viz
     except ImportError as error:
         print(f"(skipping the graph picture: autograd.viz is not available: {error})")
+        return None
+    if shutil.which("dot") is None:
+        print("(skipping the graph picture: Graphviz's `dot` is not installed; `make setup` installs it)")
         return None
     (x, y), _ = nn.datasets.load_digits()
     y_pred = model(x[:GRAPH_BATCH])
