@@ -6,7 +6,7 @@ from typing import Any, Optional
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops._common import lift, unbroadcast
+from autograd.ops._common import lift, lift_pair, unbroadcast
 from autograd.tensor import Tensor
 
 
@@ -34,7 +34,7 @@ class MatMul(Function):
             raise _matmul_error(a.shape, b.shape) from None
 
     def backward(self, grad, out):
-        a, b = self.parents
+        a, b = self.inputs(grad)
         need_a, need_b = self.needs_input_grad
         if a.ndim == 2 and b.ndim == 2:
             return (grad @ b.T if need_a else None, a.T @ grad if need_b else None)
@@ -70,7 +70,7 @@ class Linear(Function):
         return out
 
     def backward(self, grad, out):
-        x, weight = self.parents[0], self.parents[1]
+        x, weight = self.inputs(grad)[:2]
         needs = self.needs_input_grad
         grads = (grad @ weight.T if needs[0] else None, x.T @ grad if needs[1] else None)
         if len(self.parents) == 3:
@@ -80,10 +80,10 @@ class Linear(Function):
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with numpy's rules for 1-D and batched operands."""
-    return MatMul.apply(lift(a), lift(b))
+    return MatMul.apply(*lift_pair(a, b))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """x @ weight + bias for a batch of rows x (batch, in) and weight (in, out)."""
-    x = lift(x)
-    return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, bias)
+    x, weight = lift_pair(x, weight)
+    return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, lift(bias, weight))

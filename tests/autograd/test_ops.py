@@ -53,6 +53,24 @@ def test_float32_in_float32_out(op_case, shape_kind, data):
         assert leaf.grad is not None and leaf.grad.dtype == np.float32 and leaf.grad.shape == leaf.shape
 
 
+@settings(max_examples=5, deadline=None)
+@given(data=st.data())
+def test_plain_and_recorded_backward_agree(op_case, shape_kind, data):
+    """Each backward runs on arrays, or on Tensors under create_graph: both give one answer."""
+    arrays, params = op_case.draw(data, shape_kind)
+    leaves = float64_leaves(arrays)
+    out = op_case.op(*leaves, **params)
+    upstream = np.random.default_rng(0).standard_normal(out.shape)
+    plain = ag.grad(out, leaves, grad_outputs=upstream, retain_graph=True, allow_unused=True)
+    recorded = ag.grad(out, leaves, grad_outputs=ag.Tensor(upstream, dtype=np.float64),
+                       create_graph=True, allow_unused=True)
+    for plain_grad, recorded_grad in zip(plain, recorded):
+        assert (plain_grad is None) == (recorded_grad is None)
+        if plain_grad is not None:
+            assert plain_grad.dtype == recorded_grad.dtype == np.float64
+            np.testing.assert_allclose(plain_grad.data, recorded_grad.data, rtol=1e-12, atol=1e-14)
+
+
 # ---- ties: max/min split the gradient ----------------------------------------------------------
 @pytest.mark.parametrize("reduce", [ag.max, ag.min])
 def test_reduction_ties_share_the_gradient(reduce):

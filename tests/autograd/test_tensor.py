@@ -34,7 +34,9 @@ def test_dtype_argument_is_respected(dtype):
     lambda x: x * 2.5, lambda x: 2.5 * x, lambda x: x + 1, lambda x: 1 - x, lambda x: x / 3.0,
     lambda x: 3.0 / x, lambda x: x ** 2, lambda x: 2.0 ** x, lambda x: x * np.float64(2.0),
     lambda x: np.ones(3) * x, lambda x: x + np.ones(3), lambda x: ag.maximum(x, 0.5),
-    lambda x: ag.where(x.data > 1, x, 0.0), lambda x: ag.clip(x, 0.0, 1.5)])
+    lambda x: ag.where(x.data > 1, x, 0.0), lambda x: ag.clip(x, 0.0, 1.5),
+    lambda x: np.ones((2, 3)) @ x, lambda x: x @ np.ones(3),
+    lambda x: ag.linear(np.ones((2, 3)), x.reshape((3, 1)), np.ones(1))])
 def test_float32_stays_float32_with_python_scalars_and_float64_arrays(make):
     x = ag.Tensor([1.0, 2.0, 3.0], requires_grad=True)
     out = make(x)
@@ -46,6 +48,15 @@ def test_float32_stays_float32_with_python_scalars_and_float64_arrays(make):
 def test_float64_stays_float64_with_python_scalars():
     x = ag.Tensor([1.0, 2.0], dtype=np.float64)
     assert (x * 0.1 + 1).dtype == np.float64
+
+
+def test_float64_arrays_next_to_float64_tensors_keep_full_precision():
+    third = np.full((2, 2), 1 / 3)
+    identity = ag.Tensor(np.eye(2), dtype=np.float64)
+    for out, expected in [(third @ identity, third), (identity @ third, third),
+                          (ag.linear(third, identity), third), (third * identity, np.eye(2) / 3)]:
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out.data, expected)
 
 
 def test_set_default_dtype_changes_new_tensors(float64_default):

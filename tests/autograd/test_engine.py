@@ -1,0 +1,346 @@
+"""The backward pass: graph shapes, accumulation, graph lifetime, higher derivatives, grad modes."""
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def leaf(values, dtype=np.float64):
+    return ag.Tensor(values, requires_grad=True, dtype=dtype)
+
+
+# ---- graph shapes ------------------------------------------------------------------------------
+def test_diamond_adds_both_branches():
+    a = leaf([1.0, -2.0])
+    left, right = a * 2.0, a + 3.0  # d(left * right)/da = 2 (a + 3) + 2 a
+    (left * right).sum().backward()
+    np.testing.assert_allclose(a.grad.data, 4 * a.data + 6)
+
+
+@pytest.mark.parametrize("make, derivative", [
+    (lambda x: x * x, lambda x: 2 * x), (lambda x: x + x, lambda x: 2 + 0 * x),
+    (lambda x: x * x * x, lambda x: 3 * x * x), (lambda x: x / x, lambda x: 0 * x)])
+def test_a_tensor_used_twice_gets_both_gradients(make, derivative):
+    x = leaf([0.5, 3.0])
+    make(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, derivative(x.data), atol=1e-15)
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = leaf([1.0, 2.0])
+    (x * 3.0).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 3 + 2 * x.data)
+
+
+def test_tensors_that_need_no_grad_get_none():
+    x, w = leaf([1.0, 2.0]), ag.Tensor([3.0, 4.0], dtype=np.float64)
+    hidden = x * w
+    (hidden * 2.0).sum().backward()
+    assert w.grad is None
+    assert hidden.grad is None  # not a leaf, and retain_grad() was not called
+    np.testing.assert_allclose(x.grad.data, 2 * w.data)
+
+
+def test_topological_order_lists_roots_first_and_leaves_last():
+    x = leaf(1.0)
+    y = x * 2.0
+    z = y + x
+    order = ag.topological_order([z])
+    assert order[0] is z and order[-1] is x
+    assert order.index(y) < order.index(x)
+
+
+# ---- backward's arguments ----------------------------------------------------------------------
+def test_backward_on_a_non_scalar_needs_grad():
+    y = leaf([1.0, 2.0]) * 2.0
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*grad="):
+        y.backward()
+
+
+@pytest.mark.parametrize("wrap", [lambda g: g, np.array, ag.Tensor])
+def test_backward_with_an_explicit_grad(wrap):
+    x = leaf([1.0, 2.0, 3.0])
+    (x * 2.0).backward(grad=wrap([1.0, 10.0, 100.0]))
+    np.testing.assert_allclose(x.grad.data, [2.0, 20.0, 200.0])
+
+
+def test_backward_with_a_grad_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        (leaf([1.0, 2.0]) * 2.0).backward(grad=np.ones(3))
+
+
+def test_backward_on_a_tensor_without_grad_explains_why():
+    with pytest.raises(RuntimeError, match="requires_grad=True"):
+        (ag.Tensor([1.0]) * 2.0).sum().backward()
+
+
+# ---- graph lifetime ----------------------------------------------------------------------------
+def test_second_backward_through_a_freed_graph_mentions_retain_graph():
+    x = leaf([1.0, 2.0])
+    loss = (x.exp() * x).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match=r"retain_graph=True"):
+        loss.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = leaf([1.0, 2.0])
+    loss = (x.exp() * x).sum()
+    loss.backward(retain_graph=True)
+    first = x.grad.data.copy()
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * first)
+
+
+def test_backward_releases_arrays_saved_for_backward():
+    logits = leaf(np.random.default_rng(0).standard_normal((4, 3)))
+    loss = ag.softmax_cross_entropy(logits, [0, 2, 1, 1])
+    saved = weakref.ref(loss.grad_fn.saved)
+    loss.backward()
+    assert saved() is None
+
+
+def test_retain_graph_keeps_arrays_saved_for_backward():
+    logits = leaf(np.random.default_rng(0).standard_normal((4, 3)))
+    loss = ag.softmax_cross_entropy(logits, [0, 2, 1, 1])
+    saved = weakref.ref(loss.grad_fn.saved)
+    loss.backward(retain_graph=True)
+    assert saved() is not None
+    first = logits.grad.data.copy()
+    loss.backward()
+    np.testing.assert_allclose(logits.grad.data, 2 * first)
+
+
+def test_a_million_node_chain_backpropagates_without_recursion():
+    x = leaf(1.0)
+    y = x
+    factor = ag.Tensor(1.0000001, dtype=np.float64)  # one constant: the loop makes only mul nodes
+    for _ in range(1_000_000):
+        y = y * factor
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 1.0000001 ** 1_000_000, rtol=1e-8)
+
+
+# ---- higher derivatives ------------------------------------------------------------------------
+def test_second_and_third_derivatives_of_a_cube():
+    x = leaf([-1.5, 0.5, 2.0])
+    (first,) = ag.grad((x ** 3).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(first.data, 3 * x.data ** 2)
+    (second,) = ag.grad(first.sum(), [x], create_graph=True)
+    np.testing.assert_allclose(second.data, 6 * x.data)
+    (third,) = ag.grad(second.sum(), [x])
+    np.testing.assert_allclose(third.data, [6.0, 6.0, 6.0])
+
+
+def test_create_graph_with_backward_fills_a_differentiable_grad():
+    x = leaf(2.0)
+    (x * x * x).backward(create_graph=True)
+    assert x.grad.requires_grad
+    (second,) = ag.grad(x.grad, [x])
+    np.testing.assert_allclose(second.item(), 12.0)
+
+
+def _mlp_loss(params, x, labels):
+    w1, b1, w2, b2 = params
+    hidden = ag.tanh(ag.linear(x, w1, b1))
+    return ag.softmax_cross_entropy(hidden @ w2 + b2, labels)
+
+
+def test_hessian_vector_product_of_an_mlp_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    shapes = [(3, 4), (4,), (4, 2), (2,)]
+    values = [rng.standard_normal(s) for s in shapes]
+    direction = [rng.standard_normal(s) for s in shapes]
+    x, labels = rng.standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
+
+    def gradient(params_values, create_graph=False):
+        params = [leaf(v) for v in params_values]
+        grads = ag.grad(_mlp_loss(params, x, labels), params, create_graph=create_graph)
+        return params, grads
+
+    params, grads = gradient(values, create_graph=True)
+    directional = sum((g * ag.Tensor(v, dtype=np.float64)).sum() for g, v in zip(grads, direction))
+    hessian_vector = ag.grad(directional, params)
+
+    eps = 1e-5
+    _, plus = gradient([v + eps * d for v, d in zip(values, direction)])
+    _, minus = gradient([v - eps * d for v, d in zip(values, direction)])
+    for hv, p, m in zip(hessian_vector, plus, minus):
+        np.testing.assert_allclose(hv.data, (p.data - m.data) / (2 * eps), rtol=1e-5, atol=1e-8)
+
+
+# ---- grad, value_and_grad, gradcheck -----------------------------------------------------------
+def test_grad_leaves_dot_grad_alone():
+    x = leaf([1.0, 2.0])
+    (g,) = ag.grad((x * x).sum(), [x])
+    np.testing.assert_allclose(g.data, [2.0, 4.0])
+    assert x.grad is None
+
+
+def test_grad_of_a_single_input_and_unused_inputs():
+    x, unused = leaf(3.0), leaf(1.0)
+    assert ag.grad(x * x, x)[0].item() == 6.0
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        ag.grad(x * x, [x, unused])
+    g_x, g_unused = ag.grad(x * x, [x, unused], allow_unused=True)
+    assert g_x.item() == 6.0 and g_unused is None
+
+
+def test_grad_with_grad_outputs():
+    x = leaf([1.0, 2.0])
+    (g,) = ag.grad(x * 3.0, [x], grad_outputs=np.array([1.0, -1.0]))
+    np.testing.assert_allclose(g.data, [3.0, -3.0])
+
+
+def test_value_and_grad_with_an_int_argnums():
+    def loss(w, x):
+        return (w * x).sum()
+
+    value, g = ag.value_and_grad(loss)(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    assert value.item() == 11.0
+    np.testing.assert_allclose(g.data, [3.0, 4.0])
+    value, g = ag.value_and_grad(loss, argnums=1)(ag.Tensor([1.0, 2.0]), ag.Tensor([3.0, 4.0]))
+    np.testing.assert_allclose(g.data, [1.0, 2.0])
+
+
+def test_value_and_grad_with_a_tuple_argnums():
+    w = ag.Tensor([1.0, 2.0])
+    value, (g_w, g_x) = ag.value_and_grad(lambda w, x: (w * x * x).sum(), argnums=(0, 1))(w, [3.0, 4.0])
+    assert value.item() == 41.0
+    np.testing.assert_allclose(g_w.data, [9.0, 16.0])
+    np.testing.assert_allclose(g_x.data, [6.0, 16.0])
+    assert w.grad is None and w.requires_grad is False  # the caller's tensor is left as it was
+
+
+class SquareWithAWrongGradient(ag.Function):
+    """a^2 whose backward is right except at element 2, where it is off by one."""
+
+    symbol = "wrong_square"
+
+    def forward(self, a):
+        return a * a
+
+    def backward(self, grad, out):
+        (a,) = self.inputs(grad)
+        return (grad * a * 2.0 + np.array([0.0, 0.0, 1.0, 0.0]),)
+
+
+def test_gradcheck_catches_a_wrong_function_and_names_the_worst_element():
+    values = np.array([0.5, -1.0, 2.0, 3.0])
+    with pytest.raises(ag.GradcheckError, match=r"input #0.*index \(2,\)"):
+        ag.gradcheck(SquareWithAWrongGradient.apply, values)
+    assert issubclass(ag.GradcheckError, AssertionError)
+
+
+def test_gradcheck_passes_a_correct_function():
+    assert ag.gradcheck(lambda a, b: (a * b).exp(), np.array([0.5, -1.0]), np.array([[1.0], [2.0]]))
+
+
+# ---- grad modes --------------------------------------------------------------------------------
+def test_no_grad_and_enable_grad_as_context_managers():
+    x = leaf([1.0])
+    with ag.no_grad():
+        assert not ag.is_grad_enabled()
+        y = x * 2.0
+        with ag.enable_grad():
+            z = x * 2.0
+    assert ag.is_grad_enabled()
+    assert y.requires_grad is False and y.grad_fn is None
+    assert z.requires_grad is True and z.grad_fn is not None
+
+
+def test_no_grad_and_enable_grad_as_decorators():
+    @ag.no_grad()
+    def frozen(t):
+        return t * 2.0
+
+    @ag.enable_grad()
+    def recorded(t):
+        return t * 2.0
+
+    x = leaf([1.0])
+    assert frozen(x).requires_grad is False
+    with ag.no_grad():
+        assert recorded(x).requires_grad is True
+    assert frozen.__name__ == "frozen"
+
+
+def test_no_grad_is_restored_after_an_exception():
+    with pytest.raises(ValueError):
+        with ag.no_grad():
+            raise ValueError("boom")
+    assert ag.is_grad_enabled()
+
+
+def test_set_grad_enabled():
+    with ag.set_grad_enabled(False):
+        assert (leaf(1.0) * 2.0).requires_grad is False
+    assert ag.is_grad_enabled()
+
+
+def test_no_grad_is_thread_local():
+    x = leaf([1.0, 2.0])
+    inside_no_grad, both_ready, both_done = {}, threading.Barrier(2, timeout=10), threading.Barrier(2, timeout=10)
+
+    def frozen_thread():
+        with ag.no_grad():
+            both_ready.wait()  # the other thread computes while this one is inside no_grad
+            inside_no_grad["frozen"] = x * 2.0
+            both_done.wait()
+
+    def recording_thread():
+        both_ready.wait()
+        inside_no_grad["recording"] = x * 2.0
+        both_done.wait()
+
+    threads = [threading.Thread(target=frozen_thread), threading.Thread(target=recording_thread)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert inside_no_grad["frozen"].requires_grad is False
+    assert inside_no_grad["recording"].requires_grad is True
+
+
+# ---- anomaly mode and name scopes --------------------------------------------------------------
+def test_detect_anomaly_names_the_forward_op_and_the_users_line():
+    x = leaf([-1.0, 1.0])
+    with ag.detect_anomaly(), np.errstate(invalid="ignore"):
+        with pytest.raises(FloatingPointError) as caught:
+            ag.log(x)  # the line the message must point at
+    message = str(caught.value)
+    assert "'log'" in message and "forward" in message
+    assert "test_engine.py" in message and "ag.log(x)  # the line the message must point at" in message
+
+
+def test_detect_anomaly_names_the_backward_op_and_the_users_line():
+    x = leaf([0.0, 4.0])
+    with ag.detect_anomaly(), np.errstate(divide="ignore"):
+        root = ag.sqrt(x)  # sqrt'(0) is infinite
+        with pytest.raises(FloatingPointError) as caught:
+            root.sum().backward()
+    message = str(caught.value)
+    assert "'sqrt'" in message and "backward" in message
+    assert "test_engine.py" in message and "root = ag.sqrt(x)" in message
+
+
+def test_without_detect_anomaly_nans_pass_silently():
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(ag.log(leaf([-1.0])).item())
+
+
+def test_name_scope_stamps_ops():
+    x = leaf([1.0])
+    with ag.name_scope("model"):
+        with ag.name_scope("dense_1") as scope:
+            inner = x * 2.0
+        outer = inner + 1.0
+    after = outer * 3.0
+    assert scope == "model/dense_1"
+    assert inner.grad_fn.scope == "model/dense_1"
+    assert outer.grad_fn.scope == "model"
+    assert after.grad_fn.scope == ""
