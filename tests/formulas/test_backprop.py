@@ -54,7 +54,7 @@ def test_chain_rule_through_a_layer(rng, batch):
 
 @pytest.mark.parametrize("samples", [1, 5])
 def test_backprop_deltas_of_a_two_layer_network(rng, samples):
-    """delta_out = (y_hat - y) f'(z_out), delta_hid = (W_out^T delta_out) f'(z_hid), dW = delta x^T, db = delta."""
+    """d_out = (y_hat - y) f'(z_out), d_hid = (W_out^T d_out) f'(z_hid), dW = d x^T, db = d."""
     n_in, n_hidden, n_out = 4, 3, 2
     # Textbook orientation: W (out, in), samples as columns, L = 1/2 sum ||y_hat - y||^2.
     x, y = rng.normal(size=(n_in, samples)), rng.uniform(size=(n_out, samples))

@@ -101,7 +101,7 @@ def test_gradient_through_sigmoid_layers_is_bounded_by_a_quarter_to_the_n(rng, d
 
 
 def test_large_weights_explode_a_linear_chain_and_still_vanish_through_sigmoids(rng):
-    """With W_k = s Q_k (Q_k orthogonal): linear layers give ||dL/dx|| = s^n ||u||; sigmoids at most (s/4)^n ||u||."""
+    """W_k = s Q_k, Q_k orthogonal: linear ||dL/dx|| = s^n ||u||, sigmoid <= (s/4)^n ||u||."""
     depth, width, scale = 10, 8, 2.0
     weights = [scale * np.linalg.qr(rng.normal(size=(width, width)))[0] for _ in range(depth)]
     x, upstream = rng.normal(size=width), rng.normal(size=width)

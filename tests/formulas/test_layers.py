@@ -46,7 +46,7 @@ def test_dense_forward_pass(rng, activation):
 
 
 def test_prelu_gradients(rng):
-    """PReLU y = x (x > 0), alpha x (x <= 0): dy/dx = 1 or alpha, dL/dalpha_j = sum_i dL/dy_ij x_ij 1[x_ij <= 0]."""
+    """PReLU: dy/dx = 1 or alpha; dL/dalpha_j = sum_i dL/dy_ij x_ij 1[x_ij <= 0]."""
     x_np = rng.normal(size=(6, 4))
     alpha_np = rng.uniform(0.05, 0.5, size=4)
     upstream = rng.normal(size=x_np.shape)

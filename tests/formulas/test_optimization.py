@@ -133,7 +133,7 @@ def momentum_textbook(lr, mu):
 
 
 def test_momentum_update(rng):
-    """v <- mu v + g, w <- w - lr v; Keras writes v' = mu v' - lr g, w <- w + v' (v' = -lr v, same iterates)."""
+    """v <- mu v + g, w <- w - lr v (Keras: v' <- mu v' - lr g, w <- w + v', the same for v' = -lr v)."""
     x, y = least_squares_problem(rng)
     w0 = rng.normal(size=3)
     engine = engine_trajectory(optim.SGD, w0, x, y, learning_rate=0.1, momentum=0.9)
@@ -142,11 +142,9 @@ def test_momentum_update(rng):
 
 
 def test_nesterov_update(rng):
-    """Sutskever's v <- mu v - lr g(w + mu v), w <- w + v, tracked at the look-ahead point w + mu v.
-
-    Keras (and our SGD) store phi = w + mu v instead, which turns the rule into
-    v <- mu v - lr g(phi), phi <- phi + mu v - lr g(phi): the gradient is taken where phi is.
-    """
+    """Sutskever: v <- mu v - lr g(w + mu v), w <- w + v; SGD(nesterov) holds phi = w + mu v."""
+    # Keras (and our SGD) store the look-ahead point phi = w + mu v, which turns the rule into
+    # v <- mu v - lr g(phi), phi <- phi + mu v - lr g(phi): the gradient is taken where phi is.
     x, y = least_squares_problem(rng)
     w0, lr, mu = rng.normal(size=3), 0.1, 0.9
     engine = engine_trajectory(optim.SGD, w0, x, y, learning_rate=lr, momentum=mu, nesterov=True)
@@ -159,8 +157,8 @@ def test_nesterov_update(rng):
 
 
 def test_rmsprop_update(rng):
-    """v <- rho v + (1 - rho) g^2, w <- w - lr g / sqrt(v + eps) (Keras puts eps inside the root;
-    Hinton's slides write sqrt(v) + eps)."""
+    """v <- rho v + (1 - rho) g^2, w <- w - lr g / sqrt(v + eps)."""
+    # Keras puts eps inside the root; Hinton's lecture slides write sqrt(v) + eps.
     x, y = least_squares_problem(rng)
     w0, lr, rho, eps = rng.normal(size=3), 0.01, 0.9, 1e-7
 
@@ -173,8 +171,8 @@ def test_rmsprop_update(rng):
 
 
 def test_adagrad_update(rng):
-    """G <- G + g^2, w <- w - lr g / sqrt(G + eps) (Keras starts G at 0.1, Duchi et al. at 0, and
-    puts eps inside the root)."""
+    """G <- G + g^2, w <- w - lr g / sqrt(G + eps)."""
+    # Keras starts G at initial_accumulator_value = 0.1 (Duchi et al. at 0) and puts eps inside the root.
     x, y = least_squares_problem(rng)
     w0, lr, start, eps = rng.normal(size=3), 0.1, 0.1, 1e-7
 
@@ -188,7 +186,7 @@ def test_adagrad_update(rng):
 
 
 def adam_textbook(lr, b1, b2, eps, epsilon_hat):
-    """Kingma & Ba: m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t), w <- w - lr m_hat / (sqrt(v_hat) + eps).
+    """Kingma & Ba: w <- w - lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
 
     With `epsilon_hat` the eps is added to sqrt(v) before the bias correction instead, i.e. it is
     the paper's eps-hat = eps sqrt(1 - b2^t) in the formula above: that is the form Keras uses.
@@ -204,7 +202,7 @@ def adam_textbook(lr, b1, b2, eps, epsilon_hat):
 
 @pytest.mark.parametrize("eps", [0.0, 1e-7, 1e-2])
 def test_adam_update(rng, eps):
-    """m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, w <- w - lr m_hat / (sqrt(v_hat) + eps_hat / sqrt(1 - b2^t))."""
+    """Keras's Adam: w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps) (eps-hat form)."""
     x, y = least_squares_problem(rng)
     w0, lr, b1, b2 = rng.normal(size=3), 0.01, 0.9, 0.999
     engine = engine_trajectory(optim.Adam, w0, x, y, learning_rate=lr, beta_1=b1, beta_2=b2,
@@ -234,7 +232,7 @@ def quadratic_descent(h, w0, alpha, steps):
 
 @pytest.mark.parametrize("factor", [0.5, 0.95, 1.05, 1.5])
 def test_gradient_descent_on_a_quadratic_converges_below_two_over_curvature(rng, factor):
-    """On 1/2 w^T H w, w_k = (I - alpha H)^k w_0: converges iff alpha < 2 / L, L = largest eigenvalue of H."""
+    """On 1/2 w^T H w, w_k = (I - alpha H)^k w_0: converges iff alpha < 2 / L, L = max eig H."""
     q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
     eigenvalues = np.array([4.0, 1.0, 0.5])
     h = q @ np.diag(eigenvalues) @ q.T
