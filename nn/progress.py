@@ -61,20 +61,23 @@ class ProgressBar(Callback):
         self.started = time.perf_counter()
         self.steps = 0
         if self.live:
-            bar_format = None if in_notebook() else "{desc} {n_fmt}/{total_fmt} [{bar:30}] - {postfix}"
+            # A one-item list as postfix is shown verbatim (a string would get tqdm's ", " prefix);
+            # notebook widgets draw the bar themselves where the format says exactly "{bar}".
+            bar = "{bar}" if in_notebook() else "{bar:30}"
             self.bar = tqdm(total=self.steps_per_epoch, desc=self.header, file=self.stream, leave=True,
-                            ascii=".=", bar_format=bar_format, mininterval=0.1)
+                            ascii=".=", bar_format="{desc} {n_fmt}/{total_fmt} [" + bar + "] - {postfix[0]}",
+                            postfix=[""], mininterval=0.1)
 
     def _advance(self, batch: int, logs: Logs = None) -> None:
         self.steps = batch + 1
+        self.bar.postfix[0] = format_logs(logs)
         self.bar.update(1)
-        self.bar.set_postfix_str(format_logs(logs), refresh=False)
 
     def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
         seconds = time.perf_counter() - self.started
         steps = self.steps or self.steps_per_epoch
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{format_timing(steps, seconds)} - {format_logs(logs)}", refresh=False)
+            self.bar.postfix[0] = f"{format_timing(steps, seconds)} - {format_logs(logs)}"
             self.bar.close()
             self.bar = None
         else:

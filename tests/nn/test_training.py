@@ -1,10 +1,13 @@
 """compile / fit / evaluate / predict / train_on_batch: History, validation, progress, errors, seeds."""
+import io
+
 import numpy as np
 import pytest
 
 import nn
 import optim
 from nn.layers import Dense, Dropout, Input
+from nn.progress import ProgressBar
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +152,22 @@ def test_unknown_names_in_compile_list_the_valid_ones():
         nn.Sequential([Dense(3)]).compile(optimizer="adamm", loss="mse")
     with pytest.raises(ValueError, match="mse"):
         nn.Sequential([Dense(3)]).compile(optimizer="adam", loss="msee")
+
+
+class TerminalText(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_in_a_terminal_is_live_and_ends_with_the_epoch_summary():
+    stream = TerminalText()
+    bar = ProgressBar(verbose=1, steps_per_epoch=3, epochs=5, stream=stream)
+    assert bar.uses_hook("on_train_batch_end")
+    bar.on_epoch_begin(1)
+    for step in range(3):
+        bar.on_train_batch_end(step, {"loss": 1.0 / (step + 1)})
+    bar.on_epoch_end(1, {"loss": 0.5, "val_loss": 0.25})
+    final = stream.getvalue().split("\r")[-1]
+    assert final.startswith("Epoch 2/5 3/3 [") and "/step - loss: 0.5000 - val_loss: 0.2500" in final
+    assert not ProgressBar(verbose=1, steps_per_epoch=3, epochs=5, stream=io.StringIO()).uses_hook(
+        "on_train_batch_end")
