@@ -20,6 +20,7 @@ import numpy as np
 FORMAT = "chainrule.nn"
 VERSION = 1
 CONFIG_KEY = "config.json"
+ZIP_MAGIC = b"PK\x03\x04"  # every zip archive with at least one member starts so
 
 
 # ---- public API --------------------------------------------------------------------------------
@@ -181,11 +182,15 @@ def _read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
         raise FileNotFoundError(f"no saved model at {path!r}; check the path (model.save writes the file "
                                 f"exactly there).")
     damaged = (f"{path!r} is not a readable chainrule model file (truncated, corrupted, or another format)")
+    with open(path, "rb") as file:
+        start = file.read(len(ZIP_MAGIC))
+    if start != ZIP_MAGIC:
+        # Checked before np.load, which would take unknown bytes for a pickle and suggest
+        # allow_pickle=True: advice that would let a crafted file run code.
+        kind = "empty" if not start else "a single .npy array" if start == b"\x93NUM" else "another kind of file"
+        raise ValueError(f"{damaged}: it is {kind}, not the .npz (zip) archive that model.save writes.")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError("it is a single array, not an .npz archive")
-        with loaded as npz:
+        with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
         raise ValueError(f"{damaged}: {error}.") from None
