@@ -95,13 +95,15 @@ class Tensor:
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:
-            raise RuntimeError("retain_grad() needs a tensor that requires grad.")
+            raise RuntimeError("retain_grad() needs a tensor that requires grad; compute it from tensors "
+                               "created with requires_grad=True.")
         self._retains_grad = True
 
     def item(self) -> Union[float, int, bool]:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, but this one has shape {self.shape}.")
+            raise ValueError(f"item() needs a tensor with one element, but this one has shape {self.shape}; "
+                             f"reduce it first (e.g. .sum()) or index one element.")
         return self.data.item()
 
     def numpy(self) -> np.ndarray:

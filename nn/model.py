@@ -129,7 +129,8 @@ class Sequential(Training):
         """Overwrite every weight, in the order of `get_weights`."""
         expected = sum(len(layer.weights) for layer in self._layers)
         if len(arrays) != expected:
-            raise ValueError(f"model {self.name!r} has {expected} weight arrays but was given {len(arrays)}.")
+            raise ValueError(f"model {self.name!r} has {expected} weight arrays but was given {len(arrays)}; "
+                             f"pass one array per weight, in the order of get_weights().")
         start = 0
         for layer in self._layers:
             count = len(layer.weights)

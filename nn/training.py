@@ -265,7 +265,7 @@ def as_arrays(x: Any, y: Any, action: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{action}(): x has {len(x)} samples but y has {len(y)}; they must match "
                          f"(one target per sample).")
     if len(x) == 0:
-        raise ValueError(f"{action}(): the data is empty (0 samples).")
+        raise ValueError(f"{action}(): the data is empty (0 samples); pass at least one sample.")
     for name, array in (("x", x), ("y", y)):
         if array.dtype.kind == "f" and not np.isfinite(array).all():
             bad = int(np.argwhere(~np.isfinite(array))[0][0])

@@ -286,8 +286,8 @@ def _as_param_list(params: Any, owner: str) -> list[Tensor]:
             raise ValueError(f"{owner} was given the tensor {_describe(p)} that does not require "
                              "grad, so it would never change; create it with requires_grad=True.")
         if not p.is_leaf:
-            raise ValueError(f"{owner} can only optimize leaf tensors, but {_describe(p)} was made "
-                             f"by the op {p.grad_fn.name}; optimize the tensors it was computed from.")
+            raise ValueError(f"{owner} can only optimize leaf tensors, but the tensor {_describe(p)} was "
+                             f"made by the op {p.grad_fn.name}; optimize the tensors it was computed from.")
     return params
 
 
