@@ -1,0 +1,396 @@
+"""A learner's mistakes, one row each: the exception type, and a message that names the problem
+and says what to do about it.
+
+Every row of `CASES` runs a small wrong program and checks that it raises `error` with a message
+holding both `problem` and `fix` (case-insensitive substrings). Rows that need a file get a fresh
+temporary folder. Mistakes that are handled rather than refused (the (n,) vs (n, 1) target that
+would silently broadcast) and those that need the environment changed (no `dot` on PATH) have
+their own tests below the table.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import optim
+from autograd import viz
+from nn.layers import Dense, Dropout, Input
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    run: Callable[[Path], Any]  # the wrong program; gets a fresh temporary folder
+    error: type[BaseException]
+    problem: str  # the message must name what is wrong...
+    fix: str  # ...and what to do instead
+
+    def __repr__(self) -> str:
+        return self.id
+
+
+# ---- small programs the rows share --------------------------------------------------------------
+def leaf(values: Any) -> ag.Tensor:
+    return ag.Tensor(values, requires_grad=True, dtype="float64")
+
+
+def used_twice() -> None:
+    x = leaf([1.0, 2.0])
+    loss = (x * x).sum()
+    loss.backward()
+    loss.backward()
+
+
+def mlp(features: int = 4, classes: int = 3) -> nn.Sequential:
+    return nn.Sequential([Input(shape=(features,)), Dense(8, activation="relu"), Dense(classes)])
+
+
+def compiled(features: int = 4, classes: int = 3, loss: str = "sparse_categorical_crossentropy"
+             ) -> nn.Sequential:
+    model = mlp(features, classes)
+    model.compile(optimizer="sgd", loss=loss)
+    return model
+
+
+def fit(x: Any, y: Any, **kwargs: Any) -> None:
+    compiled().fit(x, y, verbose=0, **kwargs)
+
+
+X = np.zeros((6, 4), dtype="float32")
+Y = np.array([0, 1, 2, 0, 1, 2])
+
+
+def with_nan(array: np.ndarray, where: tuple) -> np.ndarray:
+    array = array.astype("float32")
+    array[where] = np.nan
+    return array
+
+
+def sce(y_true: Any, y_pred_shape: tuple = (3, 4)) -> None:
+    nn.losses.sparse_categorical_crossentropy(y_true, np.full(y_pred_shape, 0.25))
+
+
+def saved(tmp: Path) -> Path:
+    path = tmp / "model.npz"
+    compiled().save(path)
+    return path
+
+
+def write_file(tmp: Path, content: bytes) -> Path:
+    path = tmp / "damaged.npz"
+    path.write_bytes(content)
+    return path
+
+
+def corrupted(tmp: Path) -> Path:
+    raw = saved(tmp).read_bytes()
+    return write_file(tmp, raw[:100] + bytes(255 - b for b in raw[100:400]) + raw[400:])
+
+
+def write_archive(path: Path, entries: dict[str, np.ndarray], allow_pickle: bool = False) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for key, array in entries.items():
+            with archive.open(f"{key}.npy", "w") as member:
+                np.lib.format.write_array(member, array, allow_pickle=allow_pickle)
+    return path
+
+
+def crafted(tmp: Path, edit: Callable[[dict], Any] = lambda config: None,
+            extra: dict[str, np.ndarray] | None = None) -> Path:
+    """A saved model whose JSON config went through `edit`, with `extra` arrays added."""
+    path = saved(tmp)
+    with np.load(path, allow_pickle=False) as npz:
+        entries = {key: npz[key] for key in npz.files}
+    config = json.loads(entries["config.json"].tobytes().decode())
+    edit(config)
+    entries["config.json"] = np.frombuffer(json.dumps(config).encode(), dtype=np.uint8)
+    return write_archive(path, {**entries, **(extra or {})}, allow_pickle=True)
+
+
+def rename_first_layer(config: dict) -> None:
+    config["model_config"]["layers"][0]["class_name"] = "os.system"
+
+
+class ShellCommand:
+    """Unpickling this would run a shell command: loading must never unpickle."""
+
+    def __reduce__(self):
+        return (print, ("unpickled: a crafted file ran code",))
+
+
+def pickled_weight(tmp: Path) -> Path:
+    payload = np.array([ShellCommand()], dtype=object)
+    return crafted(tmp, extra={"weights/000": payload})
+
+
+def other_architecture(tmp: Path) -> None:
+    path = saved(tmp)
+    nn.Sequential([Input(shape=(4,)), Dense(8), Dense(8), Dense(3)]).load_weights(path)
+
+
+def other_width(tmp: Path) -> None:
+    path = saved(tmp)
+    nn.Sequential([Input(shape=(4,)), Dense(9, activation="relu"), Dense(3)]).load_weights(path)
+
+
+def weights_only(tmp: Path) -> None:
+    path = tmp / "weights.npz"
+    mlp().save_weights(path)
+    nn.load_model(path)
+
+
+def dense_fed_wrong_width() -> None:
+    model = mlp(features=4)
+    model(np.zeros((2, 5), dtype="float32"))
+
+
+# ---- the table -----------------------------------------------------------------------------------
+CASES = [
+    # autograd: shapes
+    Case("matmul_inner_dims", lambda _: leaf(np.ones((2, 3))) @ leaf(np.ones((4, 5))), ValueError,
+         "shapes (2, 3) and (4, 5) do not fit", "transpose"),
+    Case("matmul_scalar", lambda _: ag.matmul(leaf(2.0), leaf([1.0])), ValueError,
+         "at least one dimension", "use * to multiply by a scalar"),
+    Case("add_broadcast", lambda _: leaf([1.0, 2.0, 3.0]) + leaf([1.0, 2.0]), ValueError,
+         "shapes (3,) and (2,) cannot be broadcast", "reshape one operand"),
+    Case("mul_broadcast", lambda _: leaf(np.ones((2, 3))) * leaf(np.ones((3, 2))), ValueError,
+         "cannot be broadcast", "Trailing dimensions must be equal or 1"),
+    Case("linear_weight", lambda _: ag.linear(leaf(np.ones((2, 3))), leaf(np.ones((4, 5)))),
+         ValueError, "(2, 3)", "(4, 5)"),
+    Case("reshape_size", lambda _: leaf(np.ones((2, 3))).reshape(4, 2), ValueError,
+         "cannot reshape a tensor of shape (2, 3) (6 elements)", "(4, 2)"),
+    Case("broadcast_to", lambda _: leaf(np.ones(3)).broadcast_to((2, 4)), ValueError,
+         "cannot broadcast shape (3,) to (2, 4)", "1"),
+    Case("concatenate", lambda _: ag.concatenate([leaf(np.ones((2, 3))), leaf(np.ones((2, 4)))]),
+         ValueError, "concatenate along axis 0", "(2, 4)"),
+    Case("stack", lambda _: ag.stack([leaf([1.0]), leaf([1.0, 2.0])]), ValueError,
+         "stack", "same shape"),
+    Case("clip_no_bounds", lambda _: leaf([1.0]).clip(), ValueError, "clip needs a_min or a_max",
+         "would do nothing"),
+    # autograd: backward
+    Case("backward_non_scalar", lambda _: (leaf([1.0, 2.0]) * 2.0).backward(), RuntimeError,
+         "tensor of shape (2,) needs grad=", "y.sum()"),
+    Case("backward_twice", lambda _: used_twice(), RuntimeError,
+         "backward through the graph a second time", "retain_graph=True"),
+    Case("backward_no_grad", lambda _: (ag.Tensor([1.0]) * 2.0).backward(), RuntimeError,
+         "does not require grad", "requires_grad=True"),
+    Case("backward_grad_shape", lambda _: (leaf([1.0, 2.0]) * 2.0).backward(np.ones(3)), ValueError,
+         "grad has shape (3,) but the tensor has shape (2,)", "must be equal"),
+    Case("grad_of_constant_input", lambda _: ag.grad((leaf([1.0]) * 2).sum(), ag.Tensor([1.0])),
+         RuntimeError, "does not require grad", "requires_grad=True"),
+    Case("grad_of_unused_input", lambda _: ag.grad((leaf([1.0]) * 2).sum(), leaf([3.0])),
+         RuntimeError, "was not used", "allow_unused=True"),
+    Case("retain_grad_constant", lambda _: ag.Tensor([1.0]).retain_grad(), RuntimeError,
+         "retain_grad() needs a tensor that requires grad", "requires_grad=True"),
+    Case("requires_grad_off_non_leaf", lambda _: (leaf([1.0]) * 2).requires_grad_(False),
+         RuntimeError, "only be switched off on a leaf", ".detach()"),
+    # autograd: dtypes and conversions
+    Case("requires_grad_int", lambda _: ag.Tensor([1, 2, 3], requires_grad=True), TypeError,
+         "dtype int64", "dtype='float32'"),
+    Case("requires_grad_int_method", lambda _: ag.Tensor(np.arange(3)).requires_grad_(), TypeError,
+         "only float tensors can require gradients", "make it float first"),
+    Case("item_many", lambda _: leaf([1.0, 2.0]).item(), ValueError, "one element, but this one has shape (2,)",
+         "reduce it first"),
+    Case("bool_many", lambda _: bool(leaf([1.0, 2.0])), ValueError, "ambiguous", ".any() or .all()"),
+    Case("len_scalar", lambda _: len(leaf(1.0)), TypeError, "len() of a 0-d tensor", ".item()"),
+    Case("from_numpy_list", lambda _: ag.from_numpy([1.0]), TypeError,
+         "expects a numpy array, got list", "Tensor(data)"),
+    Case("sce_op_labels_range", lambda _: ag.softmax_cross_entropy(leaf(np.ones((2, 3))), np.array([0, 3])),
+         ValueError, "labels must lie in [0, 2]", "3"),
+    Case("sce_op_float_labels", lambda _: ag.softmax_cross_entropy(leaf(np.ones((2, 3))), np.array([0.0, 1.0])),
+         TypeError, "float64", "integer class indices"),
+    # nn: layers and models
+    Case("dense_input_after_build", lambda _: dense_fed_wrong_width(), ValueError,
+         "built for inputs of shape (batch, 4) but got shape (2, 5)", "give it 4 features"),
+    Case("dense_units_zero", lambda _: Dense(0), ValueError, "got 0", "units must be a positive integer"),
+    Case("dense_units_negative", lambda _: Dense(-3), ValueError, "got -3", "positive integer"),
+    Case("dense_units_float", lambda _: Dense(2.5), ValueError, "got 2.5", "positive integer"),
+    Case("dropout_rate_one", lambda _: Dropout(1.0), ValueError, "got 1.0", "lie in [0, 1)"),
+    Case("dropout_rate_negative", lambda _: Dropout(-0.1), ValueError, "got -0.1", "lie in [0, 1)"),
+    Case("add_non_layer", lambda _: nn.Sequential([np.ones(3)]), TypeError, "got ndarray",
+         "expects a layer such as Dense(10)"),
+    Case("duplicate_layer_name", lambda _: nn.Sequential([Dense(2, name="d"), Dense(2, name="d")]),
+         ValueError, "already has a layer named 'd'", "pass name="),
+    Case("input_not_first", lambda _: nn.Sequential([Dense(2), Input(shape=(3,))]), ValueError,
+         "Input(shape=(3,)) must be the first", "first"),
+    Case("summary_unbuilt", lambda _: nn.Sequential([Dense(2)]).summary(), ValueError,
+         "has not been built", "Input(shape=...)"),
+    Case("set_weights_count", lambda _: mlp().set_weights([np.ones((4, 8))]), ValueError,
+         "has 4 weight arrays but was given 1", "one array per weight"),
+    # nn: losses and targets
+    Case("loss_shape", lambda _: nn.losses.mean_squared_error(np.ones((4, 3)), np.ones((4, 2))),
+         ValueError, "y_true has shape (4, 3) but y_pred has shape (4, 2)", "Reshape y_true to (4, 2)"),
+    Case("cce_given_labels", lambda _: nn.losses.categorical_crossentropy(np.array([0, 1]), np.full((2, 3), 1 / 3)),
+         ValueError, "y_true has shape (2,)", "use sparse_categorical_crossentropy"),
+    Case("sparse_label_too_big", lambda _: sce([0, 1, 4]), ValueError,
+         "values from 0 to 4", "one unit per class"),
+    Case("sparse_label_negative", lambda _: sce([0, -1, 2]), ValueError,
+         "must lie in [0, 3]", "one unit per class"),
+    Case("sparse_label_fraction", lambda _: sce([0.0, 0.5, 1.0]), ValueError,
+         "non-integral values such as [0.5]", "categorical_crossentropy"),
+    Case("sparse_label_strings", lambda _: sce(np.array(["a", "b", "c"])), TypeError,
+         "got dtype <U1", "integer class indices"),
+    Case("sparse_label_shape", lambda _: sce(np.zeros((3, 4))), ValueError,
+         "must have shape (3,)", "For one-hot targets use categorical_crossentropy"),
+    Case("sparse_label_in_fit", lambda _: fit(X, Y + 1), ValueError,
+         "values from 1 to 3", "one unit per class"),
+    # names that do not exist: the message lists the valid ones
+    Case("unknown_optimizer", lambda _: mlp().compile(optimizer="adamm", loss="mse"), ValueError,
+         "unknown optimizer 'adamm'", "'adam'"),
+    Case("unknown_loss", lambda _: mlp().compile(optimizer="sgd", loss="msee"), ValueError,
+         "unknown loss 'msee'", "'mean_squared_error'"),
+    Case("unknown_activation", lambda _: Dense(3, activation="rellu"), ValueError,
+         "unknown activation 'rellu'", "'relu'"),
+    Case("unknown_initializer", lambda _: Dense(3, kernel_initializer="glorot"), ValueError,
+         "unknown initializer 'glorot'", "'glorot_uniform'"),
+    Case("unknown_metric", lambda _: mlp().compile(loss="mse", metrics=["accuracyy"]), ValueError,
+         "unknown metric 'accuracyy'", "'accuracy'"),
+    Case("metrics_as_string", lambda _: mlp().compile(loss="mse", metrics="accuracy"), TypeError,
+         "got 'accuracy'", "a list such as ['accuracy']"),
+    Case("unknown_layer_class", lambda _: nn.layers.get("Dence"), ValueError,
+         "unknown layer class 'Dence'", "Dense"),
+    # nn: fit, evaluate, predict
+    Case("fit_before_compile", lambda _: mlp().fit(X, Y, verbose=0), RuntimeError,
+         "before fit()", "call compile(optimizer=..., loss=...)"),
+    Case("evaluate_before_compile", lambda _: mlp().evaluate(X, Y, verbose=0), RuntimeError,
+         "before evaluate()", "call compile("),
+    Case("fit_lengths", lambda _: fit(X, Y[:5]), ValueError,
+         "x has 6 samples but y has 5", "one target per sample"),
+    Case("fit_empty", lambda _: fit(np.zeros((0, 4)), np.zeros(0, dtype=int)), ValueError,
+         "the data is empty (0 samples)", "pass at least one sample"),
+    Case("fit_nan_x", lambda _: fit(with_nan(X, (3, 1)), Y), ValueError,
+         "x contains NaN or infinite values (first at sample 3)", "clean or impute"),
+    Case("fit_inf_y", lambda _: compiled(loss="mse", classes=1).fit(X, np.r_[0.0, np.inf, 0, 0, 0, 0], verbose=0),
+         ValueError, "y contains NaN or infinite values (first at sample 1)", "clean or impute"),
+    Case("fit_without_y", lambda _: fit(X, None), ValueError, "needs targets y", "as well as x"),
+    Case("fit_batch_size_zero", lambda _: fit(X, Y, batch_size=0), ValueError,
+         "batch_size", "must be a positive integer, got 0"),
+    Case("fit_batch_size_float", lambda _: fit(X, Y, batch_size=2.5), ValueError,
+         "batch_size", "must be a positive integer, got 2.5"),
+    Case("fit_epochs_negative", lambda _: fit(X, Y, epochs=-1), ValueError,
+         "epochs", "must be a positive integer, got -1"),
+    Case("fit_validation_split", lambda _: fit(X, Y, validation_split=1.5), ValueError,
+         "validation_split", "lie in [0, 1), got 1.5"),
+    Case("fit_validation_data", lambda _: fit(X, Y, validation_data=X), ValueError,
+         "validation_data", "a pair (x_val, y_val)"),
+    Case("predict_strings", lambda _: mlp().predict(np.array([["a"] * 4])), TypeError,
+         "got dtype <U1", "must hold numbers"),
+    Case("fit_callback_not_callback", lambda _: fit(X, Y, callbacks=[print]), TypeError,
+         "got builtin_function_or_method", "nn.callbacks.Callback objects"),
+    Case("set_random_seed_negative", lambda _: nn.utils.set_random_seed(-1), ValueError,
+         "got -1", "non-negative integer"),
+    # optim
+    Case("sgd_lr_zero", lambda _: optim.SGD([leaf([1.0])], learning_rate=0.0), ValueError,
+         "got 0.0", "learning rate must be a positive number"),
+    Case("adam_lr_negative", lambda _: optim.Adam([leaf([1.0])], learning_rate=-1e-3), ValueError,
+         "got -0.001", "learning rate must be a positive number"),
+    Case("adam_beta_one", lambda _: optim.Adam([leaf([1.0])], beta_1=1.0), ValueError,
+         "beta_1", "must be in [0, 1), but got 1.0"),
+    Case("optimizer_single_tensor", lambda _: optim.SGD(leaf([1.0])), TypeError,
+         "got a single Tensor", "wrap it in a list: [w]"),
+    Case("optimizer_no_params", lambda _: optim.SGD([]), ValueError,
+         "empty list of parameters", "pass the tensors to optimize"),
+    Case("optimizer_constant", lambda _: optim.SGD([ag.Tensor([1.0])]), ValueError,
+         "does not require grad", "requires_grad=True"),
+    Case("optimizer_non_leaf", lambda _: optim.SGD([leaf([1.0]) * 2]), ValueError,
+         "the tensor of shape (1,) was made by the op mul", "optimize the tensors it was computed from"),
+    Case("optimizer_two_clips", lambda _: optim.SGD(clipnorm=1.0, clipvalue=1.0), ValueError,
+         "clipnorm", "set at most one of"),
+    # files
+    Case("load_missing", lambda tmp: nn.load_model(tmp / "nothing.npz"), FileNotFoundError,
+         "no saved model at", "check the path"),
+    Case("load_truncated", lambda tmp: nn.load_model(write_file(tmp, saved(tmp).read_bytes()[:300])),
+         ValueError, "not a readable chainrule model file", "truncated, corrupted"),
+    Case("load_corrupted", lambda tmp: nn.load_model(corrupted(tmp)), ValueError,
+         "not a readable chainrule model file", "corrupted"),
+    Case("load_text", lambda tmp: nn.load_model(write_file(tmp, b"hello, not a model")), ValueError,
+         "it is another kind of file", "not the .npz (zip) archive that model.save writes"),
+    Case("load_empty", lambda tmp: nn.load_model(write_file(tmp, b"")), ValueError,
+         "it is empty", "not the .npz (zip) archive"),
+    Case("load_foreign_npz", lambda tmp: nn.load_model(write_archive(tmp / "f.npz", {"a": np.ones(2)})),
+         ValueError, "no 'config.json' entry", "not written by model.save"),
+    Case("load_other_architecture", other_architecture, ValueError,
+         "holds 4 weights", "load it into a model with the same layers"),
+    Case("load_other_width", other_width, ValueError, "has shape (4, 8)", "the architectures differ"),
+    Case("load_weights_only_file", weights_only, ValueError, "holds only weights",
+         "call model.load_weights"),
+    Case("load_crafted_class", lambda tmp: nn.load_model(crafted(tmp, rename_first_layer)), ValueError,
+         "unknown layer class 'os.system'", "A custom layer must be defined (imported)"),
+    Case("load_crafted_pickle", lambda tmp: nn.load_model(pickled_weight(tmp)), ValueError,
+         "not a readable chainrule model file", "allow_pickle=False"),
+    Case("load_future_version", lambda tmp: nn.load_model(crafted(tmp, lambda c: c.update(version=99))),
+         ValueError, "format version 99", "reads only version 1"),
+    Case("save_into_missing_folder", lambda tmp: compiled().save(tmp / "no" / "m.npz"), FileNotFoundError,
+         "does not exist", "create it first"),
+    # viz
+    Case("draw_array", lambda _: viz.draw(np.ones(3)), TypeError, "got a ndarray",
+         "pass the output"),
+    Case("draw_rankdir", lambda _: viz.draw(leaf([1.0]) * 2, rankdir="up"), ValueError,
+         "unknown rankdir='up'", "valid values are"),
+    Case("stepper_constant", lambda _: viz.Stepper(ag.Tensor([1.0]).sum()), ValueError,
+         "does not require grad", "backward pass"),
+]
+
+
+def test_the_table_holds_at_least_fifty_distinct_mistakes():
+    assert len(CASES) >= 50
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_a_mistake_raises_a_message_naming_the_problem_and_the_fix(case, tmp_path):
+    with pytest.raises(case.error) as caught:
+        case.run(tmp_path)
+    message = str(caught.value).lower()
+    assert case.problem.lower() in message, f"the problem {case.problem!r} is not named in: {caught.value}"
+    assert case.fix.lower() in message, f"the fix {case.fix!r} is not given in: {caught.value}"
+
+
+def test_loading_a_crafted_pickle_runs_nothing(tmp_path, capsys):
+    with pytest.raises(ValueError):
+        nn.load_model(pickled_weight(tmp_path))
+    assert "unpickled" not in capsys.readouterr().out
+
+
+# ---- mistakes that are handled rather than refused ------------------------------------------------
+@pytest.mark.parametrize("target_shape", [(5,), (5, 1)])
+def test_a_flat_target_against_a_column_prediction_does_not_broadcast_to_a_matrix(target_shape):
+    """MSE of y (n,) against y_pred (n, 1) is mean((y - y_pred)^2), not the (n, n) broadcast's mean."""
+    y = np.arange(5.0)
+    y_pred = (y + 1.0).reshape(5, 1)
+    loss = nn.losses.mean_squared_error(y.reshape(target_shape), y_pred)
+    assert loss.item() == pytest.approx(1.0)
+
+
+def test_a_flat_target_trains_a_one_output_regression_like_a_column_target():
+    x = np.linspace(-1, 1, 20, dtype="float32").reshape(-1, 1)
+    y = 3.0 * x[:, 0]
+    losses = []
+    for target in (y, y.reshape(-1, 1)):
+        nn.utils.set_random_seed(0)
+        model = nn.Sequential([Input(shape=(1,)), Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        losses.append(model.fit(x, target, epochs=3, verbose=0, shuffle=False).history["loss"])
+    assert losses[0] == losses[1]
+
+
+# ---- mistakes that need the environment changed ---------------------------------------------------
+def test_rendering_without_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
+    empty = tmp_path / "empty_bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    drawing = viz.draw((leaf([1.0, 2.0]) * 3.0).sum())
+    with pytest.raises(viz.GraphvizNotFoundError) as caught:
+        drawing.render(tmp_path / "graph.png")
+    message = str(caught.value)
+    assert "`dot` program, which was not found on PATH" in message
+    assert "apt-get install graphviz" in message and ".source" in message
+    assert drawing.source.startswith("digraph")  # the DOT text still works without Graphviz
