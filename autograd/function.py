@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -58,15 +58,15 @@ class Function:
         return Tensor._make(out_data, False, None)
 
     @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
+    def needs_input_grad(self) -> list[bool]:
         """For each input: does it want a gradient?"""
-        return tuple([p.requires_grad for p in self.parents])
+        return [p.requires_grad for p in self.parents]
 
-    def inputs(self, grad: Any) -> tuple[Any, ...]:
+    def inputs(self, grad: Any) -> Sequence[Any]:
         """The inputs as Tensors when `grad` is a Tensor (recording), else as arrays."""
         if isinstance(grad, Tensor):
             return self.parents
-        return tuple([p.data for p in self.parents])
+        return [p.data for p in self.parents]
 
     def release(self) -> None:
         """Drop the buffers saved for backward; a later backward through here is an error."""

@@ -1,6 +1,7 @@
 """What every op family shares: turning operands into Tensors, and un-broadcasting gradients."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,18 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if like is not None and like.data.dtype.kind == "f":
+        if (type(x) is float or type(x) is int) and x != 0:  # keep the sign of -0.0
+            return _number(x, like.data.dtype)
         return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
     return Tensor(x)
+
+
+@functools.lru_cache(maxsize=256)
+def _number(value: float, dtype: np.dtype) -> Tensor:
+    """A read-only constant tensor for a Python number, made once: `x * 0.5` in a loop reuses it."""
+    array = np.asarray(value, dtype=dtype)
+    array.flags.writeable = False
+    return Tensor._make(array, False, None)
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
