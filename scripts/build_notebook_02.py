@@ -59,7 +59,7 @@ because $e^{-z}/(1+e^{-z}) = 1 - \\sigma(z)$.
 **Tanh.** $\\tanh = \\sinh/\\cosh$; the quotient rule gives $(\\cosh^2 - \\sinh^2)/\\cosh^2 = 1 - \\tanh^2$.
 
 **ReLU.** $\\max(z, 0)$ is $z$ for $z > 0$ and $0$ for $z < 0$, so its derivative is $1$ or $0$
-(at $z = 0$ the engine, like every library, picks $0$).
+(at $z = 0$ the engine picks $0$, as PyTorch and Keras do).
 
 Summing the outputs makes a scalar whose gradient is the elementwise derivative."""),
     code("""\
