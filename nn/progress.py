@@ -11,7 +11,12 @@ import time
 from typing import Any, Optional
 
 from tqdm import notebook as tqdm_notebook
-from tqdm.auto import tqdm
+
+try:  # tqdm.auto picks notebook widgets in Jupyter; without ipywidgets it would only warn
+    import ipywidgets  # noqa: F401
+    from tqdm.auto import tqdm
+except ImportError:
+    from tqdm.std import tqdm
 
 from nn.callbacks import Callback, Logs
 
