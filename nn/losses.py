@@ -112,9 +112,20 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     if from_logits:
         log_p = ag.log_softmax(y_pred, axis=-1)
     else:
+        _check_probabilities(y_pred, "categorical_crossentropy")
         p = y_pred / ag.sum(y_pred, axis=-1, keepdims=True)
         log_p = ag.log(ag.clip(p, EPSILON, 1.0 - EPSILON))
     return -ag.mean(ag.sum(y_true * log_p, axis=-1))
+
+
+def _check_probabilities(y_pred: ag.Tensor, loss: str) -> None:
+    """Refuse negative "probabilities": they are logits, which renormalising and clipping
+    would turn into a constant loss with zero gradient (the network would silently not learn)."""
+    if np.any(y_pred.data < 0):
+        raise ValueError(
+            f"{loss}: y_pred holds negative values (as low as {float(y_pred.data.min()):.4g}), so it "
+            "is not probabilities but logits. Give the last layer activation='softmax', or pass "
+            "from_logits=True to the loss (e.g. nn.losses.SparseCategoricalCrossentropy(from_logits=True)).")
 
 
 def sparse_labels(y_true: Any, y_pred_shape: tuple[int, ...], loss: str) -> np.ndarray:
@@ -162,6 +173,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,
     scores = y_pred if y_pred.ndim == 2 else y_pred.reshape(-1, y_pred.shape[-1])
     if from_logits:
         return ag.softmax_cross_entropy(scores, labels)
+    _check_probabilities(scores, "sparse_categorical_crossentropy")
     p = scores / ag.sum(scores, axis=-1, keepdims=True)
     picked = ag.clip(p, EPSILON, 1.0 - EPSILON)[np.arange(labels.size), labels]
     return -ag.mean(ag.log(picked))
