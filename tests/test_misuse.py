@@ -64,6 +64,14 @@ def fit(x: Any, y: Any, **kwargs: Any) -> None:
     compiled().fit(x, y, verbose=0, **kwargs)
 
 
+def fit_logits(loss: str, y: np.ndarray) -> None:
+    """A classifier whose last layer has no softmax (its bias starts at -1, so some outputs are
+    surely negative), trained with a loss that expects probabilities."""
+    model = nn.Sequential([Input(shape=(4,)), Dense(3, bias_initializer=nn.initializers.Constant(-1.0))])
+    model.compile(optimizer="sgd", loss=loss)
+    model.fit(X, y, verbose=0)
+
+
 X = np.zeros((6, 4), dtype="float32")
 Y = np.array([0, 1, 2, 0, 1, 2])
 
@@ -240,6 +248,10 @@ CASES = [
          "got dtype <U1", "integer class indices"),
     Case("sparse_label_shape", lambda _: sce(np.zeros((3, 4))), ValueError,
          "must have shape (3,)", "For one-hot targets use categorical_crossentropy"),
+    Case("sparse_given_logits",
+         lambda _: nn.losses.sparse_categorical_crossentropy([0, 1], [[2.0, -1.0], [0.5, 0.1]]), ValueError, "holds negative values (as low as -1)", "activation='softmax', or pass from_logits=True"),
+    Case("cce_given_logits", lambda _: fit_logits("categorical_crossentropy", np.eye(3)[Y]), ValueError,
+         "not probabilities but logits", "from_logits=True"),
     Case("sparse_label_in_fit", lambda _: fit(X, Y + 1), ValueError,
          "values from 1 to 3", "one unit per class"),
     # names that do not exist: the message lists the valid ones

@@ -88,7 +88,8 @@ def kill_while_saving(path) -> list[str]:
 def test_a_save_killed_midway_leaves_the_previous_model_loadable(tmp_path):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 512)).astype(np.float32)
-    model = nn.Sequential([Input(shape=(512,)), Dense(1024, activation="tanh"), Dense(4)])
+    model = nn.Sequential([Input(shape=(512,)), Dense(1024, activation="tanh"),
+                           Dense(4, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     model.train_on_batch(x, rng.integers(0, 4, size=16))  # so Adam's moments are saved too (~6 MB)
     path = tmp_path / "model.npz"
