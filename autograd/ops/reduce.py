@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Sequence, Union
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -31,8 +31,19 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 
 
 class _Reduction(Function):
+    """Runs `numpy_reduction` over `axis`; an axis out of range gets an error naming the valid ones."""
+
+    numpy_reduction: Callable[..., np.ndarray]
+
     def __init__(self, axis: Axis, keepdims: bool) -> None:
         self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, a):
+        try:
+            return self.numpy_reduction(a, axis=self.axis, keepdims=self.keepdims)
+        except np.exceptions.AxisError:
+            normalize_axis(self.axis, a.ndim)  # raises the clearer message
+            raise
 
     def spread(self, grad: Tensor) -> Tensor:
         """Send the reduced gradient back over the reduced axes (the chain rule of a sum)."""
@@ -47,9 +58,7 @@ class Sum(_Reduction):
     """d sum(a) / da_i = 1."""
 
     symbol = "sum"
-
-    def forward(self, a):
-        return np.sum(a, axis=self.axis, keepdims=self.keepdims)
+    numpy_reduction = staticmethod(np.sum)
 
     def backward(self, grad, out):
         return (self.spread(grad),)
@@ -59,9 +68,7 @@ class Mean(_Reduction):
     """d mean(a) / da_i = 1/n over the n reduced elements."""
 
     symbol = "mean"
-
-    def forward(self, a):
-        return np.mean(a, axis=self.axis, keepdims=self.keepdims)
+    numpy_reduction = staticmethod(np.mean)
 
     def backward(self, grad, out):
         shape = self.parents[0].shape
@@ -73,12 +80,12 @@ class Max(_Reduction):
     """The largest element; tied maxima share the gradient equally."""
 
     symbol = "max"
-    reduce = staticmethod(np.max)
+    numpy_reduction = staticmethod(np.max)
 
     def forward(self, a):
         if a.size == 0:
             raise ValueError(f"{self.symbol} of an empty tensor (shape {a.shape}) has no value.")
-        return self.reduce(a, axis=self.axis, keepdims=self.keepdims)
+        return super().forward(a)
 
     def backward(self, grad, out):
         a = self.parents[0].data
@@ -92,7 +99,7 @@ class Min(Max):
     """The smallest element; tied minima share the gradient equally."""
 
     symbol = "min"
-    reduce = staticmethod(np.min)
+    numpy_reduction = staticmethod(np.min)
 
 
 def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
