@@ -113,7 +113,7 @@ Plain gradient descent is stable only if $\\eta < 2/25 = 0.08$ (twice one over t
 curvature). At $\\eta = 0.07$ each step multiplies $p_1$ by $1 - 25\\eta = -0.75$: it zigzags
 across the narrow direction while $p_0$ shrinks by only $1 - \\eta = 0.93$ per step.
 Momentum builds speed along the valley but overshoots; Nesterov looks ahead and damps the
-swing. RMSprop, Adagrad and Adam divide by the size of recent gradients *per coordinate*, so their
+swing. RMSprop, Adagrad and Adam divide by the size of past gradients *per coordinate*, so their
 first steps go diagonally whatever the curvature (green dot: start, star: minimum)."""),
     code("""\
 compare({

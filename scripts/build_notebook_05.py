@@ -137,8 +137,8 @@ raise that factor to the 10th power, so it had better be 1:
 | He (for ReLU) | $2/n_{in} = 1/16$ | $1$: steady |
 | $N(0, 0.5^2)$ | $0.25$ | $4$: the signal explodes |
 
-Glorot's rule keeps the variance of a *tanh* or *sigmoid* layer (near-linear around 0) steady in
-both the forward and the backward pass; He's rule corrects it for ReLU."""),
+Glorot's rule keeps the variance of a *tanh* layer (near-linear around 0) roughly steady in both
+the forward and the backward pass; He's rule corrects it for ReLU, which passes only half."""),
     code("""\
 initializers = {"N(0, 0.01²)": RandomNormal(stddev=0.01), "Glorot uniform": "glorot_uniform",
                 "He normal": "he_normal", "N(0, 0.5²)": RandomNormal(stddev=0.5)}
