@@ -32,18 +32,19 @@ def get_rng() -> np.random.Generator:
 def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
     """`x` as an `ag.Tensor`; float data without a `dtype` gets the default float dtype.
 
-    A Tensor is returned as is (cast with a recorded op when `dtype` differs).
+    A Tensor is returned as is (cast with a recorded op when `dtype` differs). An array that
+    already has the wanted dtype is shared, not copied: layers only read their inputs.
     """
     if isinstance(x, ag.Tensor):
         if dtype is None or x.dtype == np.dtype(dtype):
             return x
         return ag.astype(x, dtype)
+    array = np.asarray(x)
     if dtype is None:
-        array = np.asarray(x)
-        if array.dtype.kind == "f":
-            return ag.Tensor(array, dtype=ag.get_default_dtype())
-        return ag.Tensor(array)
-    return ag.Tensor(x, dtype=dtype)
+        dtype = ag.get_default_dtype() if array.dtype.kind == "f" else array.dtype
+    if array.dtype == np.dtype(dtype):
+        return ag.from_numpy(array)
+    return ag.Tensor(array, dtype=dtype)
 
 
 def lookup(registry: Mapping[str, Any], identifier: str, kind: str) -> Any:

@@ -172,12 +172,16 @@ class Optimizer:
         grads = clip_gradients([p.grad.data for _, p in entries], self.clipnorm, self.clipvalue,
                                self.global_clipnorm)
         t = self.iterations + 1
+        hypers: dict[tuple[int, np.dtype], dict[str, Any]] = {}  # once per group and dtype
         for (group, p), grad in zip(entries, grads):
             if grad.shape != p.shape:
                 raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
                                  f"{_describe(p)} has shape {grad.shape}; it must match the "
                                  "parameter. Was .grad assigned by hand?")
-            hyper = _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype)
+            key = (id(group), p.data.dtype)
+            if key not in hypers:
+                hypers[key] = _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype)
+            hyper = hypers[key]
             if hyper["weight_decay"]:
                 p.data -= p.data * (hyper["lr"] * hyper["weight_decay"])
             if p not in self.state:
