@@ -11,6 +11,8 @@ from autograd.tensor import Tensor
 def _stable_shift(a: np.ndarray, axis: Axis) -> np.ndarray:
     """The max over `axis` (kept dims), with non-finite maxima replaced by 0 so rows of -inf stay finite."""
     shift = np.max(a, axis=axis, keepdims=True)
+    if np.isfinite(shift).all():
+        return shift
     return np.where(np.isfinite(shift), shift, 0).astype(a.dtype, copy=False)
 
 
