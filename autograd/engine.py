@@ -18,13 +18,11 @@ FREED_GRAPH_MESSAGE = (
     "autograd.grad) if you need to go through this graph again, or recompute the forward pass.")
 
 
-def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
-    """Every tensor the roots depend on that requires grad, each listed after all its users.
+def count_users(roots: Sequence[Tensor]) -> dict[int, int]:
+    """For every tensor the roots depend on (that requires grad): how many edges use it.
 
-    Iterative (no recursion limit): first count how many users each tensor has, then emit a
-    tensor once all its users have been emitted.
+    Iterative, so graphs of any depth work; a node freed by an earlier backward is an error.
     """
-    roots = list(roots)
     users: dict[int, int] = {}
     stack = list(roots)
     while stack:
@@ -41,12 +39,28 @@ def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
             for parent in fn.parents:
                 if parent.requires_grad:
                     stack.append(parent)
-    order: list[Tensor] = []
+    return users
+
+
+def _ready_roots(roots: Sequence[Tensor], users: dict[int, int]) -> list[Tensor]:
+    """The roots no other root uses: where the walk starts (each root counts one virtual user)."""
     ready = []
     for root in roots:
         users[id(root)] -= 1
         if users[id(root)] == 0:
             ready.append(root)
+    return ready
+
+
+def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
+    """Every tensor the roots depend on that requires grad, each listed after all its users.
+
+    A tensor is emitted once every tensor that uses it has been emitted (Kahn's algorithm).
+    """
+    roots = list(roots)
+    users = count_users(roots)
+    order: list[Tensor] = []
+    ready = _ready_roots(roots, users)
     while ready:
         t = ready.pop()
         order.append(t)
@@ -94,34 +108,41 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
         g = _root_gradient(root, grad)
         g = g if create_graph else g.data
         grads[id(root)] = grads[id(root)] + g if id(root) in grads else g
-    order = topological_order(roots)
+    users = count_users(roots)
+    ready = _ready_roots(roots, users)
     wanted = None if inputs is None else {id(t) for t in inputs}
     captured: dict[int, Tensor] = {}
     anomaly = state.detect_anomaly
     with set_grad_enabled(create_graph):
-        for t in order:
-            g = grads.pop(id(t), None)
-            if g is None:
-                continue
+        # The walk of topological_order, with the chain rule applied at each tensor it emits.
+        while ready:
+            t = ready.pop()
             fn = t.grad_fn
-            if wanted is None:
-                if fn is None or t._retains_grad:
-                    _accumulate(t, g)
-            elif id(t) in wanted:
-                captured[id(t)] = g if create_graph else Tensor._make(np.asarray(g), False, None)
+            g = grads.pop(id(t), None)
+            if g is not None:
+                if wanted is None:
+                    if fn is None or t._retains_grad:
+                        _accumulate(t, g)
+                elif id(t) in wanted:
+                    captured[id(t)] = g if create_graph else Tensor._make(np.asarray(g), False, None)
             if fn is None:
                 continue
-            parent_grads = fn.backward(g, t if create_graph else t.data)
+            parent_grads = () if g is None else fn.backward(g, t if create_graph else t.data)
             if anomaly:
                 from autograd.anomaly import check_backward
                 check_backward(fn, parent_grads)
-            for parent, parent_grad in zip(fn.parents, parent_grads):
-                if parent_grad is None or not parent.requires_grad:
+            for i, parent in enumerate(fn.parents):
+                if not parent.requires_grad:
                     continue
                 key = id(parent)
-                previous = grads.get(key)
-                grads[key] = parent_grad if previous is None else previous + parent_grad
-            if not retain_graph:
+                parent_grad = parent_grads[i] if parent_grads else None
+                if parent_grad is not None:
+                    previous = grads.get(key)
+                    grads[key] = parent_grad if previous is None else previous + parent_grad
+                users[key] -= 1
+                if users[key] == 0:
+                    ready.append(parent)
+            if not retain_graph and g is not None:
                 fn.saved = None
                 fn.freed = True
     return captured
