@@ -127,15 +127,17 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                     captured[id(t)] = g if create_graph else Tensor._make(np.asarray(g), False, None)
             if fn is None:
                 continue
-            parent_grads = () if g is None else fn.backward(g, t if create_graph else t.data)
-            if anomaly:
-                from autograd.anomaly import check_backward
-                check_backward(fn, parent_grads)
-            for i, parent in enumerate(fn.parents):
+            if g is None:  # no gradient reached this node: its inputs get none from it either
+                parent_grads = (None,) * len(fn.parents)
+            else:
+                parent_grads = fn.backward(g, t if create_graph else t.data)
+                if anomaly:
+                    from autograd.anomaly import check_backward
+                    check_backward(fn, parent_grads)
+            for parent, parent_grad in zip(fn.parents, parent_grads):
                 if not parent.requires_grad:
                     continue
                 key = id(parent)
-                parent_grad = parent_grads[i] if parent_grads else None
                 if parent_grad is not None:
                     previous = grads.get(key)
                     grads[key] = parent_grad if previous is None else previous + parent_grad

@@ -1,7 +1,6 @@
 """`Function`: the base of every primitive op. Forward runs on arrays, backward on either."""
 from __future__ import annotations
 
-from operator import attrgetter
 from types import ModuleType
 from typing import Any, Optional, Sequence
 
@@ -9,8 +8,6 @@ import numpy as np
 
 from autograd._state import state
 from autograd.tensor import Tensor
-
-_data_of = attrgetter("data")
 
 
 class Function:
@@ -44,7 +41,11 @@ class Function:
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run forward on the inputs' arrays; record this node when any input needs a gradient."""
         fn = cls(**params) if params else cls()
-        out_data = fn.forward(*map(_data_of, inputs))
+        # One and two inputs are unpacked by hand: generic unpacking costs as much as a small op.
+        count = len(inputs)
+        out_data = (fn.forward(inputs[0].data) if count == 1 else
+                    fn.forward(inputs[0].data, inputs[1].data) if count == 2 else
+                    fn.forward(*[t.data for t in inputs]))
         if state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
