@@ -7,16 +7,10 @@ the notebook with its outputs.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell as code
 from nbformat.v4 import new_markdown_cell as text
-from nbformat.v4 import new_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-PATH = NOTEBOOKS / "01_computation_graph.ipynb"
+from notebook_builder import write_notebook
 
 CELLS = [
     text("""\
@@ -152,18 +146,5 @@ $y$ moves up towards the target $t = 1$."""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    for number, cell in enumerate(CELLS):
-        cell["id"] = f"cell-{number:02d}"  # stable ids keep the diff of a rebuild small
-    notebook = new_notebook(cells=CELLS, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"}})
-    NotebookClient(notebook, timeout=120, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    return notebook
-
-
 if __name__ == "__main__":
-    NOTEBOOKS.mkdir(exist_ok=True)
-    nbformat.write(build(), PATH)
-    print(f"wrote {PATH} ({PATH.stat().st_size // 1024} KiB)")
+    write_notebook(CELLS, "01_computation_graph.ipynb")

@@ -9,16 +9,10 @@ outputs.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell as code
 from nbformat.v4 import new_markdown_cell as text
-from nbformat.v4 import new_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-PATH = NOTEBOOKS / "05_deep_network_pathologies.ipynb"
+from notebook_builder import write_notebook
 
 CELLS = [
     text("""\
@@ -345,16 +339,5 @@ stopping; pick the batch size for speed, and scale the learning rate with it."""
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = new_notebook(cells=CELLS, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"}})
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    return notebook
-
-
 if __name__ == "__main__":
-    NOTEBOOKS.mkdir(exist_ok=True)
-    nbformat.write(build(), PATH)
-    print(f"wrote {PATH} ({PATH.stat().st_size // 1024} KiB)")
+    write_notebook(CELLS, "05_deep_network_pathologies.ipynb")
