@@ -136,3 +136,16 @@ def test_show_without_ipywidgets_falls_back_to_the_html_player():
     y, _ = neuron()
     shown = viz.Stepper(y).show()
     assert 'class="cr-frame"' in shown.data
+
+
+def test_show_with_ipywidgets_is_a_player_whose_slider_changes_the_frame():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    y, _ = neuron()
+    stepper = viz.Stepper(y)
+    player = stepper.show()
+    controls, frame_view = player.children
+    slider = next(c for c in controls.children if isinstance(c, ipywidgets.IntSlider))
+    first = frame_view.value
+    slider.value = len(stepper) - 1
+    assert frame_view.value != first
+    assert slider.max == len(stepper) - 1
