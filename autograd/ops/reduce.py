@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Callable, Sequence, Union
+from typing import Sequence, Union
 
 import numpy as np
 
@@ -31,16 +31,20 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 
 
 class _Reduction(Function):
-    """Runs `numpy_reduction` over `axis`; an axis out of range gets an error naming the valid ones."""
+    """Runs the array method `reduction` ("sum", "max", ...) over `axis`.
 
-    numpy_reduction: Callable[..., np.ndarray]
+    Methods skip numpy's Python-level function wrappers; an axis out of range gets an error
+    naming the valid ones.
+    """
+
+    reduction: str
 
     def __init__(self, axis: Axis, keepdims: bool) -> None:
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, a):
         try:
-            return self.numpy_reduction(a, axis=self.axis, keepdims=self.keepdims)
+            return getattr(a, self.reduction)(axis=self.axis, keepdims=self.keepdims)
         except np.exceptions.AxisError:
             normalize_axis(self.axis, a.ndim)  # raises the clearer message
             raise
@@ -58,7 +62,7 @@ class Sum(_Reduction):
     """d sum(a) / da_i = 1."""
 
     symbol = "sum"
-    numpy_reduction = staticmethod(np.sum)
+    reduction = "sum"
 
     def backward(self, grad, out):
         return (self.spread(grad),)
@@ -68,7 +72,7 @@ class Mean(_Reduction):
     """d mean(a) / da_i = 1/n over the n reduced elements."""
 
     symbol = "mean"
-    numpy_reduction = staticmethod(np.mean)
+    reduction = "mean"
 
     def backward(self, grad, out):
         shape = self.parents[0].shape
@@ -80,7 +84,7 @@ class Max(_Reduction):
     """The largest element; tied maxima share the gradient equally."""
 
     symbol = "max"
-    numpy_reduction = staticmethod(np.max)
+    reduction = "max"
 
     def forward(self, a):
         if a.size == 0:
@@ -99,7 +103,7 @@ class Min(Max):
     """The smallest element; tied minima share the gradient equally."""
 
     symbol = "min"
-    numpy_reduction = staticmethod(np.min)
+    reduction = "min"
 
 
 def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
