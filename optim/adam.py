@@ -76,7 +76,17 @@ class AdamW(Adam):
                          epsilon=epsilon, amsgrad=amsgrad, weight_decay=weight_decay, **options)
 
 
-class Adamax(Optimizer):
+class _TwoMoments(Optimizer):
+    """The constructor Adamax and Nadam share: two decay rates, epsilon, weight decay."""
+
+    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 weight_decay: Optional[float] = None, **options: Any) -> None:
+        super().__init__(params, {"lr": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
+                                  "epsilon": epsilon, "weight_decay": weight_decay}, **options)
+
+
+class Adamax(_TwoMoments):
     """Adamax (Kingma & Ba, 2014, section 7.1): Adam with the infinity norm; ``m``, ``u`` start at 0.
 
     ``m <- b1 m + (1 - b1) g``, ``u <- max(b2 u, |g|)``,
@@ -91,12 +101,6 @@ class Adamax(Optimizer):
         **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
-                 weight_decay: Optional[float] = None, **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
-                                  "epsilon": epsilon, "weight_decay": weight_decay}, **options)
-
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:
         return {"momentum": np.zeros_like(param), "norm": np.zeros_like(param)}
 
@@ -109,7 +113,7 @@ class Adamax(Optimizer):
         param -= hyper["lr"] * m / ((1 - b1 ** t) * (u + hyper["epsilon"]))
 
 
-class Nadam(Optimizer):
+class Nadam(_TwoMoments):
     """Nadam (Dozat, 2015): Adam with Nesterov momentum, in Keras's form with a momentum schedule.
 
     ``mu_t = b1 (1 - 0.5 * 0.96**t)``, ``P_t = mu_1 ... mu_t``; moments as Adam, then
@@ -124,12 +128,6 @@ class Nadam(Optimizer):
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
         **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
-
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
-                 weight_decay: Optional[float] = None, **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
-                                  "epsilon": epsilon, "weight_decay": weight_decay}, **options)
 
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:
         return {"momentum": np.zeros_like(param), "velocity": np.zeros_like(param),
