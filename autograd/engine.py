@@ -18,20 +18,20 @@ FREED_GRAPH_MESSAGE = (
     "autograd.grad) if you need to go through this graph again, or recompute the forward pass.")
 
 
-def count_users(roots: Sequence[Tensor]) -> dict[int, int]:
+def count_users(roots: Sequence[Tensor]) -> dict[Tensor, int]:
     """For every tensor the roots depend on (that requires grad): how many edges use it.
 
     Iterative, so graphs of any depth work; a node freed by an earlier backward is an error.
+    Tensors are keys by identity (`Tensor.__hash__` is `object.__hash__`).
     """
-    users: dict[int, int] = {}
+    users: dict[Tensor, int] = {}
     stack = list(roots)
     while stack:
         t = stack.pop()
-        key = id(t)
-        if key in users:
-            users[key] += 1
+        if t in users:
+            users[t] += 1
             continue
-        users[key] = 1
+        users[t] = 1
         fn = t.grad_fn
         if fn is not None:
             if fn.freed:
@@ -42,12 +42,12 @@ def count_users(roots: Sequence[Tensor]) -> dict[int, int]:
     return users
 
 
-def _ready_roots(roots: Sequence[Tensor], users: dict[int, int]) -> list[Tensor]:
+def _ready_roots(roots: Sequence[Tensor], users: dict[Tensor, int]) -> list[Tensor]:
     """The roots no other root uses: where the walk starts (each root counts one virtual user)."""
     ready = []
     for root in roots:
-        users[id(root)] -= 1
-        if users[id(root)] == 0:
+        users[root] -= 1
+        if users[root] == 0:
             ready.append(root)
     return ready
 
@@ -68,9 +68,8 @@ def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
         if fn is not None:
             for parent in fn.parents:
                 if parent.requires_grad:
-                    key = id(parent)
-                    users[key] -= 1
-                    if users[key] == 0:
+                    users[parent] -= 1
+                    if users[parent] == 0:
                         ready.append(parent)
     return order
 
@@ -87,7 +86,7 @@ def _root_gradient(root: Tensor, grad: Any) -> Tensor:
                 f"backward() on a tensor of shape {root.shape} needs grad=...: only a single number "
                 "(a loss) has an implied gradient of 1. Reduce it first, e.g. y.sum() or y.mean(), "
                 "or pass grad= with the same shape as the tensor.")
-        return Tensor._make(np.ones(root.shape, dtype=root.dtype), False, None)
+        return Tensor._make(np.array(1, dtype=root.dtype).reshape(root.shape), False, None)
     grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=root.dtype)
     if grad.shape != root.shape:
         raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape "
@@ -96,35 +95,35 @@ def _root_gradient(root: Tensor, grad: Any) -> Tensor:
 
 
 def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
-                 create_graph: bool, inputs: Optional[Sequence[Tensor]] = None) -> dict[int, Tensor]:
+                 create_graph: bool, inputs: Optional[Sequence[Tensor]] = None) -> dict[Tensor, Any]:
     """Propagate gradients from `roots` through the graph.
 
-    With `inputs`, return {id(input): gradient} and leave every `.grad` alone (autograd.grad);
+    With `inputs`, return {input: gradient} and leave every `.grad` alone (autograd.grad);
     without, accumulate into the `.grad` of leaves and of tensors that called retain_grad().
     Gradients travel as plain arrays, or as Tensors (recorded) when `create_graph` is True.
     """
-    grads: dict[int, Any] = {}
+    grads: dict[Tensor, Any] = {}
     for root, grad in zip(roots, root_grads):
         g = _root_gradient(root, grad)
         g = g if create_graph else g.data
-        grads[id(root)] = grads[id(root)] + g if id(root) in grads else g
+        grads[root] = grads[root] + g if root in grads else g
     users = count_users(roots)
     ready = _ready_roots(roots, users)
-    wanted = None if inputs is None else {id(t) for t in inputs}
-    captured: dict[int, Tensor] = {}
+    wanted = None if inputs is None else set(inputs)
+    captured: dict[Tensor, Any] = {}
     anomaly = state.detect_anomaly
     with set_grad_enabled(create_graph):
         # The walk of topological_order, with the chain rule applied at each tensor it emits.
         while ready:
             t = ready.pop()
             fn = t.grad_fn
-            g = grads.pop(id(t), None)
+            g = grads.pop(t, None)
             if g is not None:
                 if wanted is None:
                     if fn is None or t._retains_grad:
                         _accumulate(t, g)
-                elif id(t) in wanted:
-                    captured[id(t)] = g if create_graph else Tensor._make(np.asarray(g), False, None)
+                elif t in wanted:
+                    captured[t] = g
             if fn is None:
                 continue
             if g is None:  # no gradient reached this node: its inputs get none from it either
@@ -134,26 +133,28 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                 if anomaly:
                     from autograd.anomaly import check_backward
                     check_backward(fn, parent_grads)
+                if not retain_graph:
+                    fn.saved = None
+                    fn.freed = True
             for parent, parent_grad in zip(fn.parents, parent_grads):
-                if not parent.requires_grad:
-                    continue
-                key = id(parent)
-                if parent_grad is not None:
-                    previous = grads.get(key)
-                    grads[key] = parent_grad if previous is None else previous + parent_grad
-                users[key] -= 1
-                if users[key] == 0:
-                    ready.append(parent)
-            if not retain_graph and g is not None:
-                fn.saved = None
-                fn.freed = True
+                if parent.requires_grad:
+                    if parent_grad is not None:
+                        previous = grads.get(parent)
+                        grads[parent] = parent_grad if previous is None else previous + parent_grad
+                    remaining = users[parent] - 1
+                    if remaining:
+                        users[parent] = remaining
+                    else:
+                        ready.append(parent)
     return captured
 
 
 def _accumulate(t: Tensor, g: Any) -> None:
     """t.grad += g, as a new Tensor (never in place: `g` may be shared with other tensors)."""
     if not isinstance(g, Tensor):
-        g = Tensor._make(np.asarray(g, dtype=t.data.dtype), False, None)
+        dtype = t.data.dtype
+        g = Tensor._make(g if type(g) is np.ndarray and g.dtype == dtype else np.asarray(g, dtype=dtype),
+                         False, None)
     t.grad = g if t.grad is None else t.grad + g
 
 
@@ -185,7 +186,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Opti
     captured = run_backward(outputs, grad_outputs, retain, create_graph, inputs=inputs)
     result = []
     for t in inputs:
-        g = captured.get(id(t))
+        g = captured.get(t)
+        if g is not None and not create_graph:
+            g = Tensor._make(np.asarray(g), False, None)
         if g is None and not allow_unused:
             raise RuntimeError("autograd.grad: one of the inputs was not used to compute the outputs, "
                                "so its gradient is undefined; pass allow_unused=True to get None.")

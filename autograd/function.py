@@ -41,11 +41,16 @@ class Function:
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run forward on the inputs' arrays; record this node when any input needs a gradient."""
         fn = cls(**params) if params else cls()
-        # One and two inputs are unpacked by hand: generic unpacking costs as much as a small op.
+        # Up to three inputs are unpacked by hand: generic unpacking costs as much as a small op.
         count = len(inputs)
-        out_data = (fn.forward(inputs[0].data) if count == 1 else
-                    fn.forward(inputs[0].data, inputs[1].data) if count == 2 else
-                    fn.forward(*[t.data for t in inputs]))
+        if count == 1:
+            out_data = fn.forward(inputs[0].data)
+        elif count == 2:
+            out_data = fn.forward(inputs[0].data, inputs[1].data)
+        elif count == 3:
+            out_data = fn.forward(inputs[0].data, inputs[1].data, inputs[2].data)
+        else:
+            out_data = fn.forward(*[t.data for t in inputs])
         if state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
@@ -59,15 +64,21 @@ class Function:
         return Tensor._make(out_data, False, None)
 
     @property
-    def needs_input_grad(self) -> list[bool]:
+    def needs_input_grad(self) -> tuple[bool, ...]:
         """For each input: does it want a gradient?"""
-        return [p.requires_grad for p in self.parents]
+        parents = self.parents
+        if len(parents) == 2:  # the common case, spelled out: it runs once per node in backward
+            return parents[0].requires_grad, parents[1].requires_grad
+        return tuple([p.requires_grad for p in parents])
 
     def inputs(self, grad: Any) -> Sequence[Any]:
         """The inputs as Tensors when `grad` is a Tensor (recording), else as arrays."""
+        parents = self.parents
         if isinstance(grad, Tensor):
-            return self.parents
-        return [p.data for p in self.parents]
+            return parents
+        if len(parents) == 2:
+            return parents[0].data, parents[1].data
+        return tuple([p.data for p in parents])
 
     def release(self) -> None:
         """Drop the buffers saved for backward; a later backward through here is an error."""

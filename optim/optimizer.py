@@ -174,19 +174,23 @@ class Optimizer:
         t = self.iterations + 1
         hypers: dict[tuple[int, np.dtype], dict[str, Any]] = {}  # once per group and dtype
         for (group, p), grad in zip(entries, grads):
-            if grad.shape != p.shape:
+            param = p.data
+            if grad.shape != param.shape:
                 raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
                                  f"{_describe(p)} has shape {grad.shape}; it must match the "
                                  "parameter. Was .grad assigned by hand?")
-            key = (id(group), p.data.dtype)
-            if key not in hypers:
-                hypers[key] = _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype)
-            hyper = hypers[key]
+            if grad.dtype != param.dtype:
+                grad = grad.astype(param.dtype)
+            key = (id(group), param.dtype)
+            hyper = hypers.get(key)
+            if hyper is None:
+                hyper = hypers[key] = _cast_hyperparameters(group, self._evaluate(group["lr"]), param.dtype)
             if hyper["weight_decay"]:
-                p.data -= p.data * (hyper["lr"] * hyper["weight_decay"])
-            if p not in self.state:
-                self.state[p] = self.init_state(p.data, hyper)
-            self.update(p.data, grad.astype(p.data.dtype, copy=False), self.state[p], hyper, t)
+                param -= param * (hyper["lr"] * hyper["weight_decay"])
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = self.init_state(param, hyper)
+            self.update(param, grad, state, hyper, t)
         self.iterations = t
 
     # ---- saving --------------------------------------------------------------------------------

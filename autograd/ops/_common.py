@@ -1,7 +1,6 @@
 """What every op family shares: turning operands into Tensors, and un-broadcasting gradients."""
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -16,23 +15,39 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
         return x
     if like is not None and like.data.dtype.kind == "f":
         if (type(x) is float or type(x) is int) and x != 0:  # keep the sign of -0.0
-            return _number(x, like.data.dtype)
+            return _constant(x, like.data.dtype)
         return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
     return Tensor(x)
 
 
-@functools.lru_cache(maxsize=256)
-def _number(value: float, dtype: np.dtype) -> Tensor:
-    """A read-only constant tensor for a Python number, made once: `x * 0.5` in a loop reuses it."""
-    array = np.asarray(value, dtype=dtype)
-    array.flags.writeable = False
-    return Tensor._make(array, False, None)
+# Read-only constant tensors for Python numbers, by (value, float dtype): `x * 0.5` in a loop
+# makes its constant once. Bounded, so a loop over ever-new numbers does not grow it.
+_CONSTANTS: dict[tuple[float, np.dtype], Tensor] = {}
+_MAX_CONSTANTS = 256
+
+
+def _constant(value: float, dtype: np.dtype) -> Tensor:
+    key = (value, dtype)
+    constant = _CONSTANTS.get(key)
+    if constant is None:
+        array = np.asarray(value, dtype=dtype)
+        array.flags.writeable = False
+        constant = Tensor._make(array, False, None)
+        if len(_CONSTANTS) < _MAX_CONSTANTS:
+            _CONSTANTS[key] = constant
+    return constant
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors, each number matching the other's dtype."""
     if isinstance(a, Tensor):
-        return a, b if isinstance(b, Tensor) else lift(b, a)
+        if isinstance(b, Tensor):
+            return a, b
+        if type(b) is float or type(b) is int:  # the common `x * 0.5`: a constant made before
+            constant = _CONSTANTS.get((b, a.data.dtype))
+            if constant is not None:
+                return a, constant
+        return a, lift(b, a)
     b = lift(b)
     return lift(a, b), b
 
