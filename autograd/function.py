@@ -63,12 +63,19 @@ class Function:
                     return Tensor._make(out_data, True, fn)
         return Tensor._make(out_data, False, None)
 
+    # The two helpers below run once per node in backward, so the usual input counts are
+    # spelled out: a comprehension costs several times as much.
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each input: does it want a gradient?"""
         parents = self.parents
-        if len(parents) == 2:  # the common case, spelled out: it runs once per node in backward
+        count = len(parents)
+        if count == 1:
+            return (parents[0].requires_grad,)
+        if count == 2:
             return parents[0].requires_grad, parents[1].requires_grad
+        if count == 3:
+            return parents[0].requires_grad, parents[1].requires_grad, parents[2].requires_grad
         return tuple([p.requires_grad for p in parents])
 
     def inputs(self, grad: Any) -> Sequence[Any]:
@@ -76,8 +83,13 @@ class Function:
         parents = self.parents
         if isinstance(grad, Tensor):
             return parents
-        if len(parents) == 2:
+        count = len(parents)
+        if count == 1:
+            return (parents[0].data,)
+        if count == 2:
             return parents[0].data, parents[1].data
+        if count == 3:
+            return parents[0].data, parents[1].data, parents[2].data
         return tuple([p.data for p in parents])
 
     def release(self) -> None:

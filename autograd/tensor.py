@@ -124,8 +124,7 @@ class Tensor:
 
         `grad` is d(loss)/d(self); it may be left out only when self has one element.
         """
-        from autograd.engine import backward
-        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        _engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -236,4 +235,6 @@ def _compare(ufunc, a: Any, b: Any) -> Tensor:
     return Tensor._make(ufunc(a_data, b_data), False, None)
 
 
-from autograd import ops as _ops  # noqa: E402  (ops import Tensor, so they come last)
+# The ops and the engine import Tensor, so they come last.
+from autograd import engine as _engine  # noqa: E402
+from autograd import ops as _ops  # noqa: E402

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function, namespace
+from autograd.function import Function, array, namespace
 from autograd.ops._common import broadcast_shapes, lift, lift_pair, unbroadcast
 from autograd.tensor import Tensor
 
@@ -91,7 +91,10 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """relu(a) = max(a, 0); d relu = 1[a > 0]."""
+    """relu(a) = max(a, 0); d relu = 1[a > 0] = 1[relu(a) > 0].
+
+    Backward reads the output, which the next layer's backward has just used (warm in cache).
+    """
 
     symbol = "relu"
 
@@ -99,7 +102,7 @@ class Relu(Function):
         return np.maximum(a, 0)
 
     def backward(self, grad, out):
-        return (grad * (self.parents[0].data > 0),)
+        return (grad * (array(out) > 0),)
 
 
 class LeakyRelu(Function):

@@ -6,7 +6,7 @@ from typing import Any, Optional
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops._common import lift, lift_pair, unbroadcast
+from autograd.ops._common import lift, lift_pair, matrix_sum, unbroadcast
 from autograd.tensor import Tensor
 
 
@@ -74,7 +74,7 @@ class Linear(Function):
         needs = self.needs_input_grad
         grads = (grad @ weight.T if needs[0] else None, x.T @ grad if needs[1] else None)
         if len(self.parents) == 3:
-            grads += (grad.sum(axis=0) if needs[2] else None,)
+            grads += (matrix_sum(grad, 0) if needs[2] else None,)
         return grads
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function, array, namespace
+from autograd.ops._common import matrix_sum
 from autograd.ops.reduce import Axis, kept_shape, normalize_axis
 from autograd.tensor import Tensor
 
@@ -100,22 +101,27 @@ class SoftmaxCrossEntropy(Function):
         self.labels = labels
 
     def forward(self, logits):
+        # A row holding inf gives NaN whatever the shift, so the plain row maximum will do.
+        log_probs = logits - logits.max(axis=1, keepdims=True)
+        log_probs -= np.log(matrix_sum(np.exp(log_probs), 1, keepdims=True))
         rows = np.arange(logits.shape[0])
-        log_probs = logits - _stable_shift(logits, 1)
-        log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-        self.saved = log_probs
-        return np.asarray(-log_probs[rows, self.labels].sum() / len(rows), dtype=logits.dtype)
+        try:
+            picked = log_probs[rows, self.labels]
+        except IndexError:
+            raise _label_error(self.labels, logits.shape[1]) from None
+        self.saved = log_probs, rows
+        return np.asarray(-picked.sum() / len(rows), dtype=logits.dtype)
 
     def backward(self, grad, out):
         logits = self.parents[0]
-        rows = logits.shape[0]
+        count = logits.shape[0]
         if isinstance(grad, Tensor):  # recording: keep the softmax differentiable
             one_hot = _one_hot(self.labels, logits.data)
-            return (grad * (softmax(logits, axis=1) - one_hot) * (1.0 / rows),)
-        log_probs = self.saved if self.saved is not None else log_softmax(logits, axis=1).data
+            return (grad * (softmax(logits, axis=1) - one_hot) * (1.0 / count),)
+        log_probs, rows = self.saved
         delta = np.exp(log_probs)
-        delta[np.arange(rows), self.labels] -= 1.0
-        delta *= grad / rows
+        delta[rows, self.labels] -= 1.0
+        delta *= float(grad) / count  # the loss is a scalar, so its gradient is one number
         return (delta,)
 
 
@@ -133,7 +139,12 @@ def softmax_cross_entropy(logits: Tensor, labels) -> Tensor:
                          f"got logits {logits.shape} and labels {labels.shape}.")
     if labels.dtype.kind not in "iu":
         raise TypeError(f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
-        raise ValueError(f"softmax_cross_entropy: labels must lie in [0, {logits.shape[1] - 1}] for "
-                         f"{logits.shape[1]} classes, got values from {labels.min()} to {labels.max()}.")
+    # Labels past the last class fail the indexing in forward; negative ones would wrap silently.
+    if labels.dtype.kind == "i" and labels.size and labels.min() < 0:
+        raise _label_error(labels, logits.shape[1])
     return SoftmaxCrossEntropy.apply(logits, labels=labels)
+
+
+def _label_error(labels: np.ndarray, classes: int) -> ValueError:
+    return ValueError(f"softmax_cross_entropy: labels must lie in [0, {classes - 1}] for {classes} "
+                      f"classes, got values from {labels.min()} to {labels.max()}.")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
+from autograd.ops._common import matrix_sum
 
 TABLE_SETTINGS = settings(max_examples=12, deadline=None)
 
@@ -286,3 +287,26 @@ def test_broadcast_error_names_op_and_shapes():
 def test_matmul_error_names_shapes():
     with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(2, 3\)"):
         ag.Tensor(np.ones((2, 3))) @ ag.Tensor(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.float16])
+@pytest.mark.parametrize("shape", [(7, 5), (1, 3), (0, 4), (4, 0)])
+@pytest.mark.parametrize("axis, keepdims", [(0, False), (1, False), (0, True), (1, True)])
+def test_matrix_sum_equals_numpys_sum(dtype, shape, axis, keepdims):
+    x = np.random.default_rng(0).uniform(-3, 3, shape).astype(dtype)
+    expected = x.sum(axis=axis, keepdims=keepdims)
+    got = matrix_sum(x, axis, keepdims)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-3 if dtype == np.float16 else 1e-12)
+
+
+def test_bias_gradient_of_broadcast_add_and_linear_is_the_column_sum():
+    grad = np.random.default_rng(1).standard_normal((6, 4))
+    x = ag.Tensor(np.zeros((6, 3)), dtype=np.float64)
+    w = ag.Tensor(np.zeros((3, 4)), requires_grad=True, dtype=np.float64)
+    b = ag.Tensor(np.zeros(4), requires_grad=True, dtype=np.float64)
+    (x @ w + b).backward(grad)
+    np.testing.assert_allclose(b.grad.data, grad.sum(axis=0), rtol=1e-12)
+    b.zero_grad()
+    ag.linear(x, w, b).backward(grad)
+    np.testing.assert_allclose(b.grad.data, grad.sum(axis=0), rtol=1e-12)
