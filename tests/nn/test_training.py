@@ -8,6 +8,7 @@ import nn
 import optim
 from nn.layers import Dense, Dropout, Input
 from nn.progress import ProgressBar
+from nn.training import all_finite
 
 
 @pytest.fixture(autouse=True)
@@ -171,3 +172,20 @@ def test_progress_bar_in_a_terminal_is_live_and_ends_with_the_epoch_summary():
     assert final.startswith("Epoch 2/5 3/3 [") and "/step - loss: 0.5000 - val_loss: 0.2500" in final
     assert not ProgressBar(verbose=1, steps_per_epoch=3, epochs=5, stream=io.StringIO()).uses_hook(
         "on_train_batch_end")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("shape", [(5, 4), (3, 2, 2), (6,)])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, None])
+def test_all_finite_finds_any_nan_or_inf(dtype, shape, bad):
+    array = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    if bad is not None:
+        array.flat[array.size // 2] = bad
+    assert all_finite(array) == (bad is None)
+
+
+def test_all_finite_when_finite_values_overflow_the_row_sums():
+    huge = np.full((2, 4), 3e38, dtype=np.float32)  # each row sums to inf in float32
+    assert all_finite(huge)
+    huge[1, 2] = np.nan
+    assert not all_finite(huge)
