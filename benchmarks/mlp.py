@@ -1,8 +1,10 @@
 """Training speed of an MNIST-shaped MLP: numpy by hand vs our engine vs model.fit vs PyTorch.
 
 Model 784-256-128-10 (ReLU, softmax cross-entropy), batch 128, one epoch over random
-float32 rows. Runs alternate in one process; each variant's median epoch time and its ratio
-to the hand-written numpy floor are printed, for SGD (lr 0.01) and Adam (lr 0.001). Peak
+float32 rows. Runs alternate in one process, in reversed order every other round; for SGD
+(lr 0.01) and Adam (lr 0.001) each variant's median epoch time is printed, with its ratio to
+the hand-written numpy floor: the median over rounds of (its epoch / numpy's epoch in the
+same round), which a shared machine's drift from minute to minute does not skew. Peak
 memory (VmHWM) of each variant is measured in a child process of its own. All variants
 start from the same weights, and the script checks that their first losses agree.
 
@@ -189,14 +191,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run: a smoke test")
     parser.add_argument("--rows", type=int, help="rows per epoch (default 60,000; 2,560 with --quick)")
-    parser.add_argument("--repeats", type=int, help="epochs per variant (default 5; 1 with --quick)")
+    parser.add_argument("--repeats", type=int, help="epochs per variant (default 7; 1 with --quick)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
         return
     rows = args.rows or (2_560 if args.quick else 60_000)
-    repeats = args.repeats or (1 if args.quick else 5)
+    repeats = args.repeats or (1 if args.quick else 7)
     variants = ["numpy", "engine", "model.fit"] + (["torch"] if torch_available() else [])
     x, y = make_data(rows)
 
@@ -210,19 +212,18 @@ def main() -> None:
         epochs = {v: make_epoch(v, optimizer, x, y) for v in variants}
         times: dict[str, list[float]] = {v: [] for v in variants}
         for round_number in range(repeats + 1):  # round 0 warms up caches, threads and allocators
-            for variant in variants:
+            for variant in variants if round_number % 2 else variants[::-1]:
                 start = time.perf_counter()
                 epochs[variant]()
                 if round_number:
                     times[variant].append(time.perf_counter() - start)
-        floor = statistics.median(times["numpy"])
         print(f"{optimizer.upper()}: {rows} rows, batch {BATCH}, median of {repeats}; first losses agree: "
               + ", ".join(f"{loss:.5f}" for loss in losses["numpy"]))
         print(f"  {'variant':10} {'epoch':>9} {'vs numpy':>9} {'peak RSS':>10}")
         for variant in variants:
-            median = statistics.median(times[variant])
+            ratio = statistics.median(t / floor for t, floor in zip(times[variant], times["numpy"]))
             memory = peak_memory_mb(variant, optimizer, rows)
-            print(f"  {variant:10} {median:8.3f}s {median / floor:8.2f}x {memory:8.0f} MB")
+            print(f"  {variant:10} {statistics.median(times[variant]):8.3f}s {ratio:8.3f}x {memory:8.0f} MB")
 
 
 if __name__ == "__main__":
