@@ -161,36 +161,41 @@ class Optimizer:
     # ---- the step ------------------------------------------------------------------------------
     def step(self) -> None:
         """One update of every parameter that has a gradient (the others are left alone)."""
-        entries = [(group, p) for group in self.param_groups for p in group["params"]
-                   if p.grad is not None]
-        if not entries:
+        with_grad = [p for group in self.param_groups for p in group["params"] if p.grad is not None]
+        if not with_grad:
             raise RuntimeError(
                 f"{type(self).__name__}.step() found no parameter with a gradient"
                 + ("" if self.param_groups else " (it has no parameters yet: pass them to the "
                    "constructor or call attach(params))")
                 + "; call loss.backward() before step().")
-        grads = clip_gradients([p.grad.data for _, p in entries], self.clipnorm, self.clipvalue,
+        grads = clip_gradients([p.grad.data for p in with_grad], self.clipnorm, self.clipvalue,
                                self.global_clipnorm)
         t = self.iterations + 1
-        hypers: dict[tuple[int, np.dtype], dict[str, Any]] = {}  # once per group and dtype
-        for (group, p), grad in zip(entries, grads):
-            param = p.data
-            if grad.shape != param.shape:
-                raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
-                                 f"{_describe(p)} has shape {grad.shape}; it must match the "
-                                 "parameter. Was .grad assigned by hand?")
-            if grad.dtype != param.dtype:
-                grad = grad.astype(param.dtype)
-            key = (id(group), param.dtype)
-            hyper = hypers.get(key)
-            if hyper is None:
-                hyper = hypers[key] = _cast_hyperparameters(group, self._evaluate(group["lr"]), param.dtype)
-            if hyper["weight_decay"]:
-                param -= param * (hyper["lr"] * hyper["weight_decay"])
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = self.init_state(param, hyper)
-            self.update(param, grad, state, hyper, t)
+        position = 0  # into grads, which follow the parameters' order
+        for group in self.param_groups:
+            hypers: dict[np.dtype, dict[str, Any]] = {}  # the group's numbers, cast once per dtype
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = grads[position]
+                position += 1
+                param = p.data
+                if grad.shape != param.shape:
+                    raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
+                                     f"{_describe(p)} has shape {grad.shape}; it must match the "
+                                     "parameter. Was .grad assigned by hand?")
+                if grad.dtype != param.dtype:
+                    grad = grad.astype(param.dtype)
+                hyper = hypers.get(param.dtype)
+                if hyper is None:
+                    hyper = hypers[param.dtype] = _cast_hyperparameters(
+                        group, self._evaluate(group["lr"]), param.dtype)
+                if hyper["weight_decay"]:
+                    param -= param * (hyper["lr"] * hyper["weight_decay"])
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = self.init_state(param, hyper)
+                self.update(param, grad, state, hyper, t)
         self.iterations = t
 
     # ---- saving --------------------------------------------------------------------------------
