@@ -153,12 +153,20 @@ def sparse_labels(y_true: Any, y_pred_shape: tuple[int, ...], loss: str) -> np.n
         labels = labels.astype(np.int64)
     elif labels.dtype.kind not in "iub":
         raise TypeError(f"{loss}: y_true must hold integer class indices, got dtype {labels.dtype}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    if labels.size and _largest_as_unsigned(labels) >= classes:
         raise ValueError(
             f"{loss}: class indices must lie in [0, {classes - 1}] for y_pred with {classes} "
             f"classes, but y_true has values from {labels.min()} to {labels.max()}. Check that "
             "the last layer has one unit per class.")
     return labels.astype(np.int64, copy=False)
+
+
+def _largest_as_unsigned(labels: np.ndarray) -> int:
+    """The largest label, with negative ones read as huge unsigned numbers: one pass over the
+    labels finds both kinds of out-of-range class index."""
+    if labels.dtype.kind == "i":
+        labels = labels.view(labels.dtype.str.replace("i", "u"))
+    return int(labels.max())
 
 
 def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,

@@ -213,6 +213,9 @@ CASES = [
          "expects a numpy array, got list", "Tensor(data)"),
     Case("sce_op_labels_range", lambda _: ag.softmax_cross_entropy(leaf(np.ones((2, 3))), np.array([0, 3])),
          ValueError, "labels must lie in [0, 2]", "3"),
+    Case("sce_op_negative_label", lambda _: ag.softmax_cross_entropy(leaf(np.ones((2, 3))),
+                                                                      np.array([0, -1], dtype=np.int32)),
+         ValueError, "labels must lie in [0, 2]", "from -1 to 0"),
     Case("sce_op_float_labels", lambda _: ag.softmax_cross_entropy(leaf(np.ones((2, 3))), np.array([0.0, 1.0])),
          TypeError, "float64", "integer class indices"),
     # nn: layers and models

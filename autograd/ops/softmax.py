@@ -105,10 +105,7 @@ class SoftmaxCrossEntropy(Function):
         log_probs = logits - logits.max(axis=1, keepdims=True)
         log_probs -= np.log(matrix_sum(np.exp(log_probs), 1, keepdims=True))
         rows = np.arange(logits.shape[0])
-        try:
-            picked = log_probs[rows, self.labels]
-        except IndexError:
-            raise _label_error(self.labels, logits.shape[1]) from None
+        picked = log_probs[rows, self.labels]
         self.saved = log_probs, rows
         return np.asarray(-picked.sum() / len(rows), dtype=logits.dtype)
 
@@ -139,12 +136,9 @@ def softmax_cross_entropy(logits: Tensor, labels) -> Tensor:
                          f"got logits {logits.shape} and labels {labels.shape}.")
     if labels.dtype.kind not in "iu":
         raise TypeError(f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}.")
-    # Labels past the last class fail the indexing in forward; negative ones would wrap silently.
-    if labels.dtype.kind == "i" and labels.size and labels.min() < 0:
-        raise _label_error(labels, logits.shape[1])
+    # Read as unsigned, a negative label is huge: one pass finds both kinds of bad label.
+    unsigned = labels.view(labels.dtype.str.replace("i", "u")) if labels.dtype.kind == "i" else labels
+    if labels.size and unsigned.max() >= logits.shape[1]:
+        raise ValueError(f"softmax_cross_entropy: labels must lie in [0, {logits.shape[1] - 1}] for "
+                         f"{logits.shape[1]} classes, got values from {labels.min()} to {labels.max()}.")
     return SoftmaxCrossEntropy.apply(logits, labels=labels)
-
-
-def _label_error(labels: np.ndarray, classes: int) -> ValueError:
-    return ValueError(f"softmax_cross_entropy: labels must lie in [0, {classes - 1}] for {classes} "
-                      f"classes, got values from {labels.min()} to {labels.max()}.")
