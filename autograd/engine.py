@@ -133,7 +133,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                 if anomaly:
                     from autograd.anomaly import check_backward
                     check_backward(fn, parent_grads)
-                if not retain_graph:
+                if not retain_graph:  # release what forward saved; a second pass is an error
                     fn.saved = None
                     fn.freed = True
             position = 0  # (an index kept by hand: zip() costs more than the rest of this loop)

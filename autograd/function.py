@@ -92,11 +92,6 @@ class Function:
             return parents[0].data, parents[1].data, parents[2].data
         return tuple([p.data for p in parents])
 
-    def release(self) -> None:
-        """Drop the buffers saved for backward; a later backward through here is an error."""
-        self.saved = None
-        self.freed = True
-
     @property
     def name(self) -> str:
         return type(self).__name__.lower()
