@@ -111,6 +111,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
     ready = _ready_roots(roots, users)
     wanted = None if inputs is None else set(inputs)
     captured: dict[Tensor, Any] = {}
+    owned: set[Tensor] = set()  # tensors whose gradient array this walk created, so may add into
     anomaly = state.detect_anomaly
     with set_grad_enabled(create_graph):
         # The walk of topological_order, with the chain rule applied at each tensor it emits.
@@ -143,7 +144,14 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                 if parent.requires_grad:
                     if parent_grad is not None:
                         previous = grads.get(parent)
-                        grads[parent] = parent_grad if previous is None else previous + parent_grad
+                        if previous is None:
+                            grads[parent] = parent_grad
+                        elif parent in owned:  # a sum made by this walk: nobody else holds it
+                            previous += parent_grad
+                        else:  # `previous` may be shared with another tensor: add out of place
+                            total = grads[parent] = previous + parent_grad
+                            if type(total) is np.ndarray:  # not a Tensor, nor a numpy scalar
+                                owned.add(parent)
                     remaining = users[parent] - 1
                     if remaining:
                         users[parent] = remaining

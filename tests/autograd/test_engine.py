@@ -344,3 +344,25 @@ def test_name_scope_stamps_ops():
     assert inner.grad_fn.scope == "model/dense_1"
     assert outer.grad_fn.scope == "model"
     assert after.grad_fn.scope == ""
+
+
+def test_gradients_of_a_tensor_used_many_times_add_up():
+    # Add hands the same gradient array to both inputs; sums for x are then made in place.
+    x = leaf([1.0, 2.0])
+    y = x + x
+    (y + x + x * 3.0 + y).backward(np.ones(2))
+    np.testing.assert_allclose(x.grad.data, [8.0, 8.0])
+
+
+def test_adding_in_place_never_changes_a_gradient_another_tensor_shares():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    s = a + b  # a and b receive one shared gradient array
+    (s + a + a).backward(np.ones(2))
+    np.testing.assert_allclose(a.grad.data, [3.0, 3.0])
+    np.testing.assert_allclose(b.grad.data, [1.0, 1.0])
+
+
+def test_scalar_gradients_used_many_times_add_up():
+    x = leaf(2.0)
+    (x * x * x + x + x).backward()
+    np.testing.assert_allclose(x.grad.item(), 3 * 4.0 + 2)
