@@ -4,11 +4,12 @@ The engine knows no op: it asks each node's Function for the gradients of its in
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
 from autograd._state import state
+from autograd.anomaly import check_backward
 from autograd.grad_mode import set_grad_enabled
 from autograd.tensor import Tensor
 
@@ -94,13 +95,21 @@ def _root_gradient(root: Tensor, grad: Any) -> Tensor:
     return grad
 
 
+# on_node(tensor, grad, parent_grads): called once per tensor the walk reaches, in the walk's
+# order, with dL/d(tensor) (None if no gradient reached it) and what its op sent to each input.
+NodeHook = Callable[[Tensor, Any, tuple], None]
+
+
 def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
-                 create_graph: bool, inputs: Optional[Sequence[Tensor]] = None) -> dict[Tensor, Any]:
+                 create_graph: bool, inputs: Optional[Sequence[Tensor]] = None,
+                 on_node: Optional[NodeHook] = None) -> dict[Tensor, Any]:
     """Propagate gradients from `roots` through the graph.
 
-    With `inputs`, return {input: gradient} and leave every `.grad` alone (autograd.grad);
-    without, accumulate into the `.grad` of leaves and of tensors that called retain_grad().
-    Gradients travel as plain arrays, or as Tensors (recorded) when `create_graph` is True.
+    With `inputs`, return {input: gradient} and leave every `.grad` alone (autograd.grad;
+    `inputs=()` writes nothing at all); without, accumulate into the `.grad` of leaves and of
+    tensors that called retain_grad(). Gradients travel as plain arrays, or as Tensors
+    (recorded) when `create_graph` is True. `on_node` lets tools (the Stepper, pictures with
+    every gradient) watch this very walk instead of copying it.
     """
     grads: dict[Tensor, Any] = {}
     for root, grad in zip(roots, root_grads):
@@ -126,17 +135,20 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                 elif t in wanted:
                     captured[t] = g
             if fn is None:
+                if on_node is not None:
+                    on_node(t, g, ())
                 continue
             if g is None:  # no gradient reached this node: its inputs get none from it either
                 parent_grads = (None,) * len(fn.parents)
             else:
                 parent_grads = fn.backward(g, t if create_graph else t.data)
                 if anomaly:
-                    from autograd.anomaly import check_backward
                     check_backward(fn, parent_grads)
                 if not retain_graph:  # release what forward saved; a second pass is an error
                     fn.saved = None
                     fn.freed = True
+            if on_node is not None:
+                on_node(t, g, parent_grads)
             position = 0  # an index kept by hand: measurably cheaper than zip() on this hot path
             for parent in fn.parents:
                 parent_grad = parent_grads[position]

@@ -1,12 +1,12 @@
 """`Function`: the base of every primitive op. Forward runs on arrays, backward on either."""
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from autograd._state import state
+from autograd.anomaly import check_forward
 from autograd.tensor import Tensor
 
 
@@ -16,14 +16,20 @@ class Function:
     A subclass writes `forward(*arrays) -> array` and `backward(grad, out) -> tuple`, where
     `grad` is dL/d(out) and the tuple holds dL/d(input) for each input (None where no gradient
     is needed). Backward is written once, with operators and methods that numpy arrays and
-    Tensors share, plus `xp = namespace(grad)` for functions (`xp.exp`, `xp.where`, ...):
+    Tensors share, plus `xp = namespace(grad)` (`autograd.ops._common`) for functions
+    (`xp.exp`, `xp.where`, ...):
     a plain backward gets arrays and runs at numpy speed; with ``create_graph=True`` it gets
     Tensors, so the backward is itself recorded and can be differentiated again.
     `self.inputs(grad)` gives the inputs in the same kind as `grad`. Arrays that backward needs
     beyond inputs and output go in `self.saved`, which the engine releases after use.
     """
 
-    symbol = "?"  # how pictures of the graph label this op
+    name = ""  # the autograd function that applies this op: errors, reprs and pictures use it
+    symbol: Optional[str] = None  # the operator code writes it with ('+', '@', '[]'), if any
+    # The local derivative d(out)/d(input) for each input, as the Stepper prints it: `{0}`,
+    # `{1}`, ... stand for the inputs' names and `{out}` for the output's; the last entry
+    # serves any further inputs. Every op states it beside its backward (a test checks).
+    derivatives: tuple[str, ...] = ()
 
     parents: tuple[Tensor, ...] = ()
     saved: Any = None
@@ -58,7 +64,6 @@ class Function:
                     if state.scope:
                         fn.scope = state.scope
                     if state.detect_anomaly:
-                        from autograd.anomaly import check_forward
                         check_forward(fn, out_data)
                     return Tensor._make(out_data, True, fn)
         return Tensor._make(out_data, False, None)
@@ -92,22 +97,6 @@ class Function:
             return parents[0].data, parents[1].data, parents[2].data
         return tuple([p.data for p in parents])
 
-    @property
-    def name(self) -> str:
-        return type(self).__name__.lower()
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op>"
 
-
-def namespace(x: Any) -> ModuleType:
-    """`autograd` ops for a Tensor, numpy for an array: the same names (exp, where, ...) in both."""
-    if isinstance(x, Tensor):
-        from autograd import ops
-        return ops
-    return np
-
-
-def array(x: Any) -> np.ndarray:
-    """The ndarray behind a Tensor, or the array itself."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)

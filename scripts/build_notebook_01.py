@@ -59,7 +59,7 @@ for node in ag.topological_order([L]):          # roots first, leaves last
         print(f"{node.name:>2}: parameter (a leaf: made by no op)")
     else:
         inputs = ", ".join(parent.name or f"{parent.item():g}" for parent in node.grad_fn.parents)
-        print(f"{node.name:>2} = {node.grad_fn.symbol}({inputs})")"""),
+        print(f"{node.name:>2} = {node.grad_fn.name}({inputs})")"""),
     text("""\
 `viz.draw` pictures the same thing: rounded boxes are tensors (value and shape), circles are ops.
 Green boxes are parameters, blue ones data, the dashed one is the constant exponent 2."""),

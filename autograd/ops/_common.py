@@ -1,12 +1,26 @@
-"""What every op family shares: turning operands into Tensors, and un-broadcasting gradients."""
+"""What every op family shares: operands as Tensors, the namespace a backward computes in,
+and un-broadcasting gradients."""
 from __future__ import annotations
 
 import functools
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+import autograd.ops  # complete by the time any backward asks for it
 from autograd.tensor import Tensor
+
+
+def namespace(x: Any) -> ModuleType:
+    """`autograd.ops` for a Tensor, numpy for an array: the same names (exp, where, ...) in both,
+    so one backward serves a plain pass on arrays and a recorded one on Tensors."""
+    return autograd.ops if isinstance(x, Tensor) else np
+
+
+def array(x: Any) -> np.ndarray:
+    """The ndarray behind a Tensor, or the array itself."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def lift(x: Any, like: Tensor | None = None) -> Tensor:

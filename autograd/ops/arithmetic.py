@@ -5,8 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function, namespace
-from autograd.ops._common import broadcast_shapes, lift_pair, unbroadcast
+from autograd.function import Function
+from autograd.ops._common import broadcast_shapes, lift_pair, namespace, unbroadcast
 from autograd.tensor import Tensor
 
 
@@ -24,7 +24,9 @@ class _Binary(Function):
 
 
 class Add(_Binary):
+    name = "add"
     symbol = "+"
+    derivatives = ("1", "1")
     ufunc = np.add
 
     def backward(self, grad, out):
@@ -34,7 +36,9 @@ class Add(_Binary):
 
 
 class Sub(_Binary):
+    name = "sub"
     symbol = "-"
+    derivatives = ("1", "-1")
     ufunc = np.subtract
 
     def backward(self, grad, out):
@@ -46,7 +50,9 @@ class Sub(_Binary):
 class Mul(_Binary):
     """d(ab)/da = b, d(ab)/db = a."""
 
+    name = "mul"
     symbol = "*"
+    derivatives = ("{1}", "{0}")
     ufunc = np.multiply
 
     def backward(self, grad, out):
@@ -59,7 +65,9 @@ class Mul(_Binary):
 class Div(_Binary):
     """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -out/b."""
 
+    name = "div"
     symbol = "/"
+    derivatives = ("1/{1}", "-{0}/{1}²")
     ufunc = np.divide
 
     def backward(self, grad, out):
@@ -72,7 +80,9 @@ class Div(_Binary):
 class Power(_Binary):
     """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a (taken as 0 where a <= 0)."""
 
+    name = "power"
     symbol = "**"
+    derivatives = ("{1}·{0}^({1}-1)", "{0}^{1}·ln {0}")
     ufunc = np.power
 
     def backward(self, grad, out):
@@ -88,7 +98,8 @@ class Power(_Binary):
 
 
 class Neg(Function):
-    symbol = "neg"
+    name = "neg"
+    derivatives = ("-1",)
 
     def forward(self, a):
         return -a

@@ -8,15 +8,16 @@ from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function, array, namespace
-from autograd.ops._common import broadcast_shapes, lift, lift_pair, unbroadcast
+from autograd.function import Function
+from autograd.ops._common import array, broadcast_shapes, lift, lift_pair, namespace, unbroadcast
 from autograd.tensor import Tensor
 
 
 class Exp(Function):
     """d exp(a) = exp(a)."""
 
-    symbol = "exp"
+    name = "exp"
+    derivatives = ("exp({0}) = {out}",)
 
     def forward(self, a):
         return np.exp(a)
@@ -28,7 +29,8 @@ class Exp(Function):
 class Log(Function):
     """d log(a) = 1/a."""
 
-    symbol = "log"
+    name = "log"
+    derivatives = ("1/{0}",)
 
     def forward(self, a):
         return np.log(a)
@@ -40,7 +42,8 @@ class Log(Function):
 class Sqrt(Function):
     """d sqrt(a) = 1 / (2 sqrt(a))."""
 
-    symbol = "sqrt"
+    name = "sqrt"
+    derivatives = ("1/(2·sqrt({0}))",)
 
     def forward(self, a):
         return np.sqrt(a)
@@ -52,7 +55,8 @@ class Sqrt(Function):
 class Abs(Function):
     """d|a| = sign(a) (0 at 0)."""
 
-    symbol = "abs"
+    name = "abs"
+    derivatives = ("sign({0})",)
 
     def forward(self, a):
         return np.abs(a)
@@ -64,7 +68,8 @@ class Abs(Function):
 class Tanh(Function):
     """d tanh(a) = 1 - tanh(a)^2."""
 
-    symbol = "tanh"
+    name = "tanh"
+    derivatives = ("1 - tanh²({0}) = 1 - {out}²",)
 
     def forward(self, a):
         return np.tanh(a)
@@ -80,7 +85,8 @@ class Sigmoid(Function):
     so tiny values keep full relative precision (0.5 tanh(a/2) + 0.5 rounds them to 0).
     """
 
-    symbol = "sigmoid"
+    name = "sigmoid"
+    derivatives = ("σ({0})·(1 - σ({0})) = {out}·(1 - {out})",)
 
     def forward(self, a):
         e = np.exp(-np.abs(a))
@@ -96,7 +102,8 @@ class Relu(Function):
     Backward reads the output, which the next layer's backward has just used (warm in cache).
     """
 
-    symbol = "relu"
+    name = "relu"
+    derivatives = ("1 where {0} > 0, else 0",)
 
     def forward(self, a):
         return np.maximum(a, 0)
@@ -108,7 +115,8 @@ class Relu(Function):
 class LeakyRelu(Function):
     """a where a > 0, else slope * a; derivative 1 or slope."""
 
-    symbol = "leaky_relu"
+    name = "leaky_relu"
+    derivatives = ("1 where {0} > 0, else the negative slope",)
 
     def __init__(self, slope: float) -> None:
         self.slope = slope
@@ -124,12 +132,14 @@ class LeakyRelu(Function):
 class Maximum(Function):
     """Elementwise max; at ties each input gets half the gradient."""
 
-    symbol = "maximum"
+    name = "maximum"
+    derivatives = ("1 where {0} is the larger (ties share)",
+                   "1 where {1} is the larger (ties share)")
     combine = staticmethod(np.maximum)
     pick = staticmethod(np.greater)
 
     def forward(self, a, b):
-        broadcast_shapes(self.symbol, a.shape, b.shape)
+        broadcast_shapes(self.name, a.shape, b.shape)
         return self.combine(a, b)
 
     def backward(self, grad, out):
@@ -141,7 +151,9 @@ class Maximum(Function):
 class Minimum(Maximum):
     """Elementwise min; at ties each input gets half the gradient."""
 
-    symbol = "minimum"
+    name = "minimum"
+    derivatives = ("1 where {0} is the smaller (ties share)",
+                   "1 where {1} is the smaller (ties share)")
     combine = staticmethod(np.minimum)
     pick = staticmethod(np.less)
 
@@ -149,7 +161,8 @@ class Minimum(Maximum):
 class Clip(Function):
     """a limited to [low, high]; gradient 1 inside (bounds included), 0 outside."""
 
-    symbol = "clip"
+    name = "clip"
+    derivatives = ("1 inside the bounds, 0 outside",)
 
     def __init__(self, low: Optional[float], high: Optional[float]) -> None:
         self.low, self.high = low, high
@@ -170,13 +183,15 @@ class Clip(Function):
 class Where(Function):
     """condition ? a : b; the gradient goes to whichever input was picked."""
 
-    symbol = "where"
+    name = "where"
+    derivatives = ("1 where the condition picked {0}",
+                   "1 where the condition picked {1}")
 
     def __init__(self, condition: np.ndarray) -> None:
         self.condition = condition
 
     def forward(self, a, b):
-        broadcast_shapes(self.symbol, self.condition.shape, a.shape, b.shape)
+        broadcast_shapes(self.name, self.condition.shape, a.shape, b.shape)
         return np.where(self.condition, a, b)
 
     def backward(self, grad, out):

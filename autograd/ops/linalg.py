@@ -22,7 +22,9 @@ def _matmul_error(a_shape: tuple, b_shape: tuple) -> ValueError:
 class MatMul(Function):
     """C = A B; dA = dC B^T, dB = A^T dC (1-D operands are treated as a row / a column)."""
 
+    name = "matmul"
     symbol = "@"
+    derivatives = ("grad @ {1}ᵀ", "{0}ᵀ @ grad")
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -58,7 +60,8 @@ def _unsqueezed(shape: tuple, a_ndim: int, b_ndim: int) -> tuple:
 class Linear(Function):
     """y = x W + b in one step (a dense layer); dx = dy W^T, dW = x^T dy, db = sum of dy over rows."""
 
-    symbol = "linear"
+    name = "linear"
+    derivatives = ("grad @ {1}ᵀ", "{0}ᵀ @ grad", "grad summed over the batch")
 
     def forward(self, x, weight, bias=None):
         if x.ndim != 2 or x.shape[1] != weight.shape[0]:

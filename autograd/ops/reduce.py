@@ -6,7 +6,8 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from autograd.function import Function, array, namespace
+from autograd.function import Function
+from autograd.ops._common import array, namespace
 from autograd.tensor import Tensor
 
 Axis = Union[None, int, Sequence[int]]
@@ -61,7 +62,8 @@ class _Reduction(Function):
 class Sum(_Reduction):
     """d sum(a) / da_i = 1."""
 
-    symbol = "sum"
+    name = "sum"
+    derivatives = ("1 for every summed element",)
     reduction = "sum"
 
     def backward(self, grad, out):
@@ -71,7 +73,8 @@ class Sum(_Reduction):
 class Mean(_Reduction):
     """d mean(a) / da_i = 1/n over the n reduced elements."""
 
-    symbol = "mean"
+    name = "mean"
+    derivatives = ("1/n for each of the n averaged elements",)
     reduction = "mean"
 
     def backward(self, grad, out):
@@ -83,12 +86,13 @@ class Mean(_Reduction):
 class Max(_Reduction):
     """The largest element; tied maxima share the gradient equally."""
 
-    symbol = "max"
+    name = "max"
+    derivatives = ("1 at the maximum (ties share), 0 elsewhere",)
     reduction = "max"
 
     def forward(self, a):
         if a.size == 0:
-            raise ValueError(f"{self.symbol} of an empty tensor (shape {a.shape}) has no value.")
+            raise ValueError(f"{self.name} of an empty tensor (shape {a.shape}) has no value.")
         return super().forward(a)
 
     def backward(self, grad, out):
@@ -102,7 +106,8 @@ class Max(_Reduction):
 class Min(Max):
     """The smallest element; tied minima share the gradient equally."""
 
-    symbol = "min"
+    name = "min"
+    derivatives = ("1 at the minimum (ties share), 0 elsewhere",)
     reduction = "min"
 
 

@@ -14,7 +14,8 @@ from autograd.tensor import Tensor
 
 
 class Reshape(Function):
-    symbol = "reshape"
+    name = "reshape"
+    derivatives = ("grad reshaped back to the input's shape",)
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
@@ -31,7 +32,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    symbol = "transpose"
+    name = "transpose"
+    derivatives = ("grad transposed back",)
 
     def __init__(self, axes: Optional[tuple[int, ...]]) -> None:
         self.axes = axes
@@ -46,7 +48,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
-    symbol = "broadcast"
+    name = "broadcast_to"
+    derivatives = ("grad summed over the broadcast axes",)
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
@@ -70,7 +73,9 @@ def _is_basic(index: tuple) -> bool:
 class GetItem(Function):
     """a[index]; the gradient is scattered back, repeated indices adding up."""
 
+    name = "getitem"
     symbol = "[]"
+    derivatives = ("grad placed back at the indexed positions, 0 elsewhere",)
 
     def __init__(self, index: tuple) -> None:
         self.index = index
@@ -98,7 +103,8 @@ def scatter_add(values: np.ndarray, shape: tuple[int, ...], index: tuple) -> np.
 class ScatterAdd(Function):
     """zeros(shape) with `grad` added at `index` (the backward of indexing)."""
 
-    symbol = "scatter_add"
+    name = "scatter_add"
+    derivatives = ("grad read back at the indexed positions",)
 
     def __init__(self, shape: tuple[int, ...], index: tuple) -> None:
         self.shape, self.index = shape, index
@@ -111,7 +117,8 @@ class ScatterAdd(Function):
 
 
 class Concatenate(Function):
-    symbol = "concat"
+    name = "concatenate"
+    derivatives = ("the matching slice of grad",)
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -135,7 +142,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
-    symbol = "stack"
+    name = "stack"
+    derivatives = ("the matching slice of grad",)
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -153,7 +161,8 @@ class Stack(Function):
 
 
 class AsType(Function):
-    symbol = "astype"
+    name = "astype"
+    derivatives = ("grad cast back to the input's dtype",)
 
     def __init__(self, dtype: np.dtype) -> None:
         self.dtype = dtype

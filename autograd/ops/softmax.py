@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.function import Function, array, namespace
-from autograd.ops._common import matrix_sum
+from autograd.function import Function
+from autograd.ops._common import array, matrix_sum, namespace
 from autograd.ops.reduce import Axis, kept_shape, normalize_axis
 from autograd.tensor import Tensor
 
@@ -20,7 +20,8 @@ def _stable_shift(a: np.ndarray, axis: Axis) -> np.ndarray:
 class LogSumExp(Function):
     """log sum exp(a); d/da = softmax(a). Rows that are all -inf give -inf and a zero gradient."""
 
-    symbol = "logsumexp"
+    name = "logsumexp"
+    derivatives = ("softmax({0})",)
 
     def __init__(self, axis: Axis, keepdims: bool) -> None:
         self.axis, self.keepdims = axis, keepdims
@@ -44,7 +45,8 @@ class LogSumExp(Function):
 class Softmax(Function):
     """p = exp(a) / sum exp(a); the vector-Jacobian product is p * (g - sum(g p))."""
 
-    symbol = "softmax"
+    name = "softmax"
+    derivatives = ("out·(grad - sum(grad·out)) (softmax Jacobian)",)
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -60,7 +62,8 @@ class Softmax(Function):
 class LogSoftmax(Function):
     """a - logsumexp(a); the vector-Jacobian product is g - softmax(a) sum(g)."""
 
-    symbol = "log_softmax"
+    name = "log_softmax"
+    derivatives = ("grad - softmax({0})·sum(grad)",)
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -95,7 +98,8 @@ class SoftmaxCrossEntropy(Function):
     engine derives for the composition -mean(log_softmax(z)[rows, labels]).
     """
 
-    symbol = "softmax_xent"
+    name = "softmax_cross_entropy"
+    derivatives = ("(softmax({0}) - one_hot(labels)) / batch",)
 
     def __init__(self, labels: np.ndarray) -> None:
         self.labels = labels

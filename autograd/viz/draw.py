@@ -14,7 +14,7 @@ from autograd.tensor import Tensor
 from autograd.viz.graph import (DEFAULT_MAX_NODES, Graph, GroupBy, check_size, collect_graph,
                                 scope_resolver)
 from autograd.viz.labels import (HIGHLIGHT_STYLE, KIND_DESCRIPTIONS, NODE_STYLES, PENDING_STYLE,
-                                 TENSOR_KINDS, op_label, tensor_kind, tensor_label)
+                                 TENSOR_KINDS, op_label, op_text, tensor_kind, tensor_label)
 
 # File extension -> Graphviz output format; ".dot"/".gv" are the DOT text itself.
 RENDER_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -171,7 +171,7 @@ def build_digraph(graph: Graph, *, show_values: bool, show_grads: bool, rankdir:
         scope = scope_of(fn)
         op_node = collapsed.node_name(scope) or f"op_{id(fn)}"
         if not collapsed.hides(scope):
-            attrs = dict(NODE_STYLES["op"], shape="circle" if len(fn.symbol) <= 3 else "ellipse")
+            attrs = dict(NODE_STYLES["op"], shape="circle" if len(op_text(fn)) <= 3 else "ellipse")
             attrs.update(_mark_style(id(fn), marks))
             clusters.at(scope).node(op_node, op_label(fn), **attrs)
         targets = [(collapsed.node_name(scope_of(out)) or str(id(out)), "")]

@@ -5,7 +5,7 @@ Labels are Graphviz HTML-like labels, so every piece of user text goes through `
 from __future__ import annotations
 
 import html
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -38,6 +38,9 @@ NODE_STYLES = {
 HIGHLIGHT_STYLE = {"color": "#ea580c", "penwidth": "3", "fillcolor": "#fed7aa"}
 PENDING_STYLE = {"color": "#9ca3af", "fontcolor": "#9ca3af", "style": "rounded,dashed"}
 GRAD_COLOR = "#b91c1c"
+
+# Ops that captions write between their operands, e.g. 'n = x1 * w1'.
+INFIX_SYMBOLS = ("+", "-", "*", "/", "**", "@")
 
 
 def tensor_kind(t: Tensor, root_ids: set[int]) -> str:
@@ -103,6 +106,31 @@ def tensor_label(t: Tensor, show_value: bool, grad: Optional[np.ndarray], max_el
     return "<" + "<br/>".join(rows) + ">"
 
 
+def op_text(fn: Function) -> str:
+    """How pictures name an op: its operator where code writes one ('+', '@'), else its name."""
+    return fn.symbol or fn.name
+
+
 def op_label(fn: Function) -> str:
-    """An op node's label: its symbol, e.g. '+', '@', 'relu'."""
-    return "<" + _text(fn.symbol) + ">"
+    """An op node's label, e.g. '+', '@', 'relu'."""
+    return "<" + _text(op_text(fn)) + ">"
+
+
+def expression_text(fn: Function, out_name: str, input_names: Sequence[str]) -> str:
+    """How the op computed its output, e.g. 'n = x1 * w1' or 'y = tanh(n)'."""
+    if fn.symbol in INFIX_SYMBOLS and len(input_names) == 2:
+        return f"{out_name} = {input_names[0]} {fn.symbol} {input_names[1]}"
+    return f"{out_name} = {op_text(fn)}({', '.join(input_names)})"
+
+
+def local_derivative_text(fn: Function, out_name: str, input_names: Sequence[str], index: int) -> str:
+    """'∂out/∂input = rule' for input `index` of `fn`, e.g. '∂n/∂x1 = w1' for n = x1 * w1.
+
+    The rule is the op's own `derivatives` entry, written beside its backward.
+    """
+    rules = fn.derivatives
+    if not rules:  # a Function written outside autograd.ops may not state its rule
+        rule = f"see {type(fn).__name__}.backward"
+    else:
+        rule = rules[min(index, len(rules) - 1)].format(*input_names, out=out_name)
+    return f"∂{out_name}/∂{input_names[index]} = {rule}"

@@ -2,8 +2,9 @@
 
 Backward frame k processes one op node: the gradient dL/d(out) arrives, the op's local
 derivative turns it into dL/d(input) = dL/d(out) · ∂out/∂input for each input, and those are
-added to what each input has already received. Nothing touches the tensors' real `.grad`
-unless `accumulate_grads()` is called.
+added to what each input has already received. The frames are recorded from the engine's own
+backward walk (its `on_node` hook), so they show exactly what `loss.backward()` does; the walk
+writes no `.grad` unless `accumulate_grads()` is called.
 """
 from __future__ import annotations
 
@@ -13,14 +14,12 @@ from typing import Any, Iterator, Optional, Union
 
 import numpy as np
 
-from autograd.engine import topological_order
+from autograd.engine import run_backward
 from autograd.function import Function
-from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
-from autograd.viz.derivatives import expression_text, local_derivative_text
 from autograd.viz.draw import FrameMarks, Drawing, build_digraph
 from autograd.viz.graph import DEFAULT_MAX_NODES, GroupBy, collect_graph
-from autograd.viz.labels import format_array
+from autograd.viz.labels import expression_text, format_array, local_derivative_text
 
 FREED_MESSAGE = (
     "Stepper: the graph of this loss was already freed by backward(), so its backward pass "
@@ -78,38 +77,23 @@ class Stepper:
             raise RuntimeError(FREED_MESSAGE)
         self.options = dict(show_values=show_values, rankdir=rankdir, max_elements=max_elements,
                             group=group, max_nodes=max_nodes)
-        self.root_grad = _root_grad(loss, grad)
-        order = topological_order([loss])
-        self.steps = [Step("forward", i, t.grad_fn, t)
-                      for i, t in enumerate(t for t in reversed(order) if t.grad_fn is not None)]
-        self.steps += self._replay_backward(order)
-        self.forward_count = sum(s.phase == "forward" for s in self.steps)
+        self._grad = grad
+        walk = []  # (tensor, dL/d(tensor), what its op sent to each input), in the engine's order
+        run_backward([loss], [grad], retain_graph=True, create_graph=False, inputs=(),
+                     on_node=lambda t, g, sent: walk.append((t, g, sent)))
+        self.steps = [Step("forward", i, t.grad_fn, t) for i, t in
+                      enumerate(t for t, _, _ in reversed(walk) if t.grad_fn is not None)]
+        self.forward_count = len(self.steps)
+        for t, g, sent in walk:
+            if g is not None and t.grad_fn is not None:
+                sent = tuple(None if pg is None or not p.requires_grad else _array(pg)
+                             for p, pg in zip(t.grad_fn.parents, sent))
+                index = len(self.steps) - self.forward_count
+                self.steps.append(Step("backward", index, t.grad_fn, t, _array(g), sent))
         self.backward_count = len(self.steps) - self.forward_count
+        self.final_grads = {id(t): _array(g) for t, g, _ in walk if g is not None}
+        self.root_grad = self.final_grads[id(loss)]
         self.nicknames = self._nicknames()
-
-    def _replay_backward(self, order: list[Tensor]) -> list[Step]:
-        """The engine's loop, recording each step instead of writing `.grad`.
-
-        Gradients travel exactly as in the engine's plain backward (whatever each op's backward
-        returns is passed on), so the replay gives the same numbers as loss.backward().
-        """
-        grads: dict[int, Any] = {id(self.loss): self.root_grad}
-        steps = []
-        with no_grad():
-            for t in order:
-                g = grads.get(id(t))
-                if g is None or t.grad_fn is None:
-                    continue
-                fn = t.grad_fn
-                raw = tuple(None if pg is None or not p.requires_grad else pg
-                            for p, pg in zip(fn.parents, fn.backward(g, t.data)))
-                for parent, pg in zip(fn.parents, raw):
-                    if pg is not None:
-                        grads[id(parent)] = pg if id(parent) not in grads else grads[id(parent)] + pg
-                sent = tuple(None if pg is None else _array(pg) for pg in raw)
-                steps.append(Step("backward", len(steps), fn, t, _array(g), sent))
-        self.final_grads = {key: _array(g) for key, g in grads.items()}
-        return steps
 
     def _nicknames(self) -> dict[int, str]:
         """A short name for every tensor in captions: its own name, a small constant's value,
@@ -164,13 +148,9 @@ class Stepper:
         return self.final_grads.get(id(t))
 
     def accumulate_grads(self) -> None:
-        """Add the replayed gradients to `.grad` of the leaves (and of tensors that called
-        retain_grad()), exactly as loss.backward() would; the graph is not freed."""
-        for t in self.graph.tensors:
-            g = self.final_grads.get(id(t))
-            if g is not None and t.requires_grad and (t.grad_fn is None or t._retains_grad):
-                t.grad = Tensor._make(g, False, None) if t.grad is None else Tensor._make(
-                    t.grad.data + g, False, None)
+        """Add the gradients to `.grad` of the leaves (and of tensors that called retain_grad())
+        by running the engine's backward once more; the graph is not freed."""
+        self.loss.backward(self._grad, retain_graph=True)
 
     # ---- what each frame shows ---------------------------------------------------------------------
     def _forward_marks(self, step: Step) -> FrameMarks:
@@ -243,19 +223,6 @@ class Stepper:
     def __repr__(self) -> str:
         return (f"<Stepper: {self.forward_count} forward + {self.backward_count} backward frames; "
                 ".frame(k), .to_html(path), .save(folder)>")
-
-
-def _root_grad(loss: Tensor, grad: Any) -> np.ndarray:
-    if grad is None:
-        if loss.size != 1:
-            raise ValueError(f"Stepper: the loss has shape {loss.shape}; pass grad= with that shape, "
-                             "or reduce it to a single number first (e.g. loss.sum()).")
-        return np.ones(loss.shape, dtype=loss.dtype)
-    grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=loss.dtype)
-    if grad.shape != loss.shape:
-        raise ValueError(f"Stepper: grad has shape {grad.shape} but the loss has shape {loss.shape}; "
-                         "they must be equal.")
-    return grad
 
 
 def _array(g: Any) -> np.ndarray:

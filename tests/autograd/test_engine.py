@@ -219,7 +219,7 @@ def test_value_and_grad_with_a_tuple_argnums():
 class SquareWithAWrongGradient(ag.Function):
     """a^2 whose backward is right except at element 2, where it is off by one."""
 
-    symbol = "wrong_square"
+    name = "wrong_square"
 
     def forward(self, a):
         return a * a
@@ -366,3 +366,22 @@ def test_scalar_gradients_used_many_times_add_up():
     x = leaf(2.0)
     (x * x * x + x + x).backward()
     np.testing.assert_allclose(x.grad.item(), 3 * 4.0 + 2)
+
+
+# ---- the on_node hook: tools watch the engine's own walk ---------------------------------------
+def test_on_node_sees_every_tensor_once_in_the_walks_order_and_writes_nothing():
+    from autograd.engine import run_backward
+    x = ag.Tensor([1.0, 2.0], requires_grad=True, dtype="float64")
+    h = x * x
+    loss = (h + x).sum()
+    seen = []
+    run_backward([loss], [None], retain_graph=True, create_graph=False, inputs=(),
+                 on_node=lambda t, g, sent: seen.append((t, g, sent)))
+    assert [t for t, _, _ in seen] == ag.topological_order([loss])
+    by_tensor = {t: (g, sent) for t, g, sent in seen}
+    np.testing.assert_allclose(by_tensor[h][0], [1.0, 1.0])
+    np.testing.assert_allclose(by_tensor[x][0], 2 * x.data + 1)  # both uses, summed
+    assert by_tensor[x][1] == ()  # a leaf sends nothing on
+    assert len(by_tensor[loss][1]) == 1 and x.grad is None and h.grad is None
+    loss.backward()  # the hooked walk kept the graph
+    np.testing.assert_allclose(x.grad.data, 2 * x.data + 1)

@@ -119,7 +119,7 @@ def test_bad_arguments_say_what_to_do():
     with pytest.raises(ValueError, match="requires_grad=True"):
         viz.Stepper(ag.Tensor(1.0))
     vector = ag.Tensor([1.0, 2.0], requires_grad=True) * 2
-    with pytest.raises(ValueError, match="pass grad="):
+    with pytest.raises(RuntimeError, match="needs grad="):  # the engine's own message
         viz.Stepper(vector)
     stepper = viz.Stepper(vector, grad=[1.0, 1.0])
     with pytest.raises(IndexError, match="2 frames"):
@@ -149,3 +149,18 @@ def test_show_with_ipywidgets_is_a_player_whose_slider_changes_the_frame():
     slider.value = len(stepper) - 1
     assert frame_view.value != first
     assert slider.max == len(stepper) - 1
+
+
+@pytest.mark.parametrize("make_graph", [neuron, mlp_loss])
+def test_every_frame_is_the_engines_walk(make_graph):
+    """Backward frames come in the engine's order and carry what backward() computes, on
+    intermediates too (retain_grad makes the engine keep theirs)."""
+    loss, _ = make_graph()
+    stepper = viz.Stepper(loss)
+    order = [t for t in ag.topological_order([loss]) if t.grad_fn is not None]
+    assert [step.out for step in stepper.steps[stepper.forward_count:]] == order
+    for t in order:
+        t.retain_grad()
+    loss.backward()
+    for step in stepper.steps[stepper.forward_count:]:
+        np.testing.assert_allclose(step.grad_out, step.out.grad.data, rtol=1e-12)

@@ -41,7 +41,7 @@ def test_mlp_loss_shows_shapes_and_summaries_grouped_by_layer(tmp_path):
     data = picture.render(tmp_path / "mlp.png").read_bytes()
     svg = html.unescape(picture.render(tmp_path / "mlp.svg").read_text())
     assert data.startswith(PNG_MAGIC) and len(data) > 5_000
-    for text in ("dense_1/kernel", "dense_2/bias", "linear", "relu", "softmax_xent", "8×5 float64",
+    for text in ("dense_1/kernel", "dense_2/bias", "linear", "relu", "softmax_cross_entropy", "8×5 float64",
                  "mean ", "std ", "loss", "sequential", "dense_1"):
         assert text in svg, text
 

@@ -51,8 +51,8 @@ def test_dense_computes_activation_of_x_kernel_plus_bias():
 def test_dense_uses_the_fused_linear_op_inside_its_name_scope():
     layer = Dense(3, activation="relu")
     out = layer(ag.Tensor(np.ones((2, 4))))
-    assert out.grad_fn.symbol == "relu" and out.grad_fn.scope == "dense"
-    assert out.grad_fn.parents[0].grad_fn.symbol == "linear"
+    assert out.grad_fn.name == "relu" and out.grad_fn.scope == "dense"
+    assert out.grad_fn.parents[0].grad_fn.name == "linear"
 
 
 def test_dense_gradients_match_numerical_ones():
