@@ -15,6 +15,7 @@ from typing import Any, Callable
 import hypothesis.extra.numpy as hnp
 import hypothesis.strategies as st
 import numpy as np
+import pytest
 
 import autograd as ag
 
@@ -197,7 +198,7 @@ CASES = [
     OpCase("sub", lambda a, b: a - b, np.subtract, elementwise("real", "real")),
     OpCase("mul", lambda a, b: a * b, np.multiply, elementwise("real", "real")),
     OpCase("div", lambda a, b: a / b, np.divide, elementwise("real", "nonzero")),
-    OpCase("pow", lambda a, b: a ** b, np.power, elementwise("positive", "real")),
+    OpCase("power", lambda a, b: a ** b, np.power, elementwise("positive", "real")),
     OpCase("neg", lambda a: -a, np.negative, elementwise("real")),
     OpCase("neg_function", ag.neg, np.negative, elementwise("real")),
     OpCase("scalar_add_right", lambda a: a + 1.5, lambda a: a + 1.5, elementwise("real")),
@@ -267,9 +268,17 @@ CASES = [
            draw_index(lambda s: hnp.arrays(bool, s))),
     OpCase("concatenate", lambda *ts, axis: ag.concatenate(ts, axis=axis),
            lambda *arrays, axis: np.concatenate(arrays, axis=axis), concatenate_inputs, kinds=NOT_SCALAR),
+    # a cast to the input's own dtype here; casts between dtypes are tested in test_ops.py
+    OpCase("astype", lambda a: ag.astype(a, a.dtype), lambda a: a.copy(), elementwise("real")),
     OpCase("stack", lambda *ts, axis: ag.stack(ts, axis=axis),
            lambda *arrays, axis: np.stack(arrays, axis=axis), stack_inputs),
 ]
+
+
+@pytest.fixture
+def op_table() -> list[OpCase]:
+    """The whole table, for tests about the table itself."""
+    return CASES
 
 
 def pytest_generate_tests(metafunc) -> None:

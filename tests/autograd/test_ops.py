@@ -72,6 +72,47 @@ def test_plain_and_recorded_backward_agree(op_case, shape_kind, data):
             np.testing.assert_allclose(plain_grad.data, recorded_grad.data, rtol=1e-12, atol=1e-14)
 
 
+@settings(max_examples=3, deadline=None)
+@given(data=st.data())
+def test_second_derivatives_match_central_differences(op_case, shape_kind, data):
+    """The backward is itself differentiable: the gradient of sum(grad(f) * v) (recorded under
+    create_graph) matches central differences of the first gradient."""
+    arrays, params = op_case.draw(data, shape_kind)
+    first = float64_leaves(arrays)
+    out = op_case.op(*first, **params)
+    upstream = ag.Tensor(np.random.default_rng(1).standard_normal(out.shape), dtype=np.float64)
+    directions = [np.random.default_rng(2 + i).standard_normal(a.shape) for i, a in enumerate(arrays)]
+
+    def weighted_gradient(*leaves):
+        grads = ag.grad(op_case.op(*leaves, **params), leaves, grad_outputs=upstream,
+                        create_graph=True, allow_unused=True)
+        total = (leaves[0] * 0.0).sum()  # recorded even where every second derivative is 0
+        for g, v in zip(grads, directions):
+            if g is not None:
+                total = total + (g * v).sum()
+        return total
+
+    assert ag.gradcheck(weighted_gradient, *arrays)
+
+
+def test_the_table_covers_every_op(op_table):
+    """Each name autograd.ops exports has a row named after it (or `name_variant`)."""
+    rows = {case.name for case in op_table}
+    missing = [name for name in ag.ops.__all__
+               if name not in rows and not any(row.startswith(name + "_") for row in rows)]
+    assert not missing, f"ops without a row in the table (tests/autograd/conftest.py): {missing}"
+
+
+@pytest.mark.parametrize("source, target", [("float32", "float64"), ("float64", "float32")])
+def test_astype_sends_the_gradient_back_in_the_inputs_dtype(source, target):
+    x = ag.Tensor([1.5, -2.0], requires_grad=True, dtype=source)
+    y = ag.astype(x, target)
+    assert y.dtype == np.dtype(target)
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.dtype(source)
+    np.testing.assert_allclose(x.grad.data, [3.0, -4.0])
+
+
 # ---- ties: max/min split the gradient ----------------------------------------------------------
 @pytest.mark.parametrize("reduce", [ag.max, ag.min])
 def test_reduction_ties_share_the_gradient(reduce):
