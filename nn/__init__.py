@@ -3,12 +3,16 @@
     >>> model = nn.Sequential([nn.Input(shape=(64,)), nn.layers.Dense(10, activation="softmax")])
     >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     >>> history = model.fit(x, y, epochs=5)
+
+Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywidgets when a
+notebook has it) and nothing imports nn; inside it no two modules import each other (the file
+format `nn.saving` knows no model class: models register themselves in `nn.models.registry`).
+tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
                 regularizers, utils)
 from nn.layers import Input
-from nn.model import Sequential
-from nn.saving import load_model
+from nn.models import Sequential, load_model
 
 __all__ = ["Sequential", "Input", "load_model", "layers", "models", "callbacks", "activations",
            "losses", "metrics", "initializers", "regularizers", "utils", "datasets"]

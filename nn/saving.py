@@ -1,17 +1,22 @@
-"""Save and load models as ONE ``.npz`` file: weight arrays plus a JSON config, never pickle.
+"""The model file: ONE ``.npz`` file of weight arrays plus a JSON config, never pickle.
+
+This module knows the format and no model class: it writes what a model's ``get_config``,
+``weights`` and optimizer state give, and reads them back; ``nn.models.load_model`` rebuilds the
+model class the file names.
 
 The file is a zip of ``.npy`` arrays: ``config.json`` (the JSON text as uint8 bytes: format tag,
 architecture, compile settings, weight names and shapes, optimizer state), ``weights/000``, ...
 and the optimizer's arrays ``optimizer/0000``, .... Loading uses ``np.load(allow_pickle=False)``
 and rebuilds layers only from registered layer classes, so a file cannot run code. Writing goes
 to a temporary file in the same folder that then replaces the target (``os.replace``), so a
-crash mid-save leaves the previous file intact.
+crash mid-save leaves the previous file intact. The temporary file is created with mode 0o666,
+which the process umask trims as for any new file (the umask itself is never changed).
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from typing import Any
 
@@ -28,7 +33,7 @@ def save_model(model: Any, filepath: Any) -> None:
     """Write `model`'s architecture, weights, compile settings and optimizer state to `filepath`."""
     arrays: dict[str, np.ndarray] = {}
     config = {"format": FORMAT, "version": VERSION, "kind": "model",
-              "model_config": model.get_config(), "weights": _weight_specs(model, arrays),
+              "model_class": type(model).__name__, "model_config": model.get_config(), "weights": _weight_specs(model, arrays),
               "compile_config": model.get_compile_config(), "optimizer_state": None}
     if model.compiled and model.optimizer.param_groups:
         optimizer_arrays: dict[str, np.ndarray] = {}
@@ -45,45 +50,18 @@ def save_weights(model: Any, filepath: Any) -> None:
     _write_atomically(filepath, config, arrays)
 
 
-def load_model(filepath: Any, compile: bool = True) -> Any:
-    """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
-    and optimizer state, so it predicts identically and resumes training where it stopped."""
-    from nn.model import Sequential
-
-    path = os.fspath(filepath)
-    config, arrays = _read(path)
-    if config.get("kind") != "model":
-        raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "
-                         f"and call model.load_weights({path!r}) instead of load_model.")
-    model_config = config.get("model_config")
-    if not isinstance(model_config, dict) or not isinstance(model_config.get("layers"), list):
-        raise ValueError(f"{path!r} has no valid model architecture in its config; it may be damaged.")
-    try:
-        model = Sequential.from_config(model_config)
-    except TypeError as error:
-        raise ValueError(f"{path!r}: the saved architecture does not fit the layer classes of this version "
-                         f"({error}).") from None
-    _assign_weights(model, config, arrays, path)
-    if compile and config.get("compile_config"):
-        model.compile_from_config(config["compile_config"])
-        if config.get("optimizer_state") is not None:
-            model._prepare((None, *model.input_shape[1:]), "fit", training=True)
-            model.optimizer.load_state_dict(_insert_arrays(config["optimizer_state"], arrays, path))
-    return model
-
-
 def load_weights(model: Any, filepath: Any) -> None:
     """Copy the weights stored at `filepath` (by save or save_weights) into `model`, whose layers
     must have the same weights in the same order and shapes."""
     path = os.fspath(filepath)
-    config, arrays = _read(path)
+    config, arrays = read(path)
     if not model.built:
         saved_input = (config.get("model_config") or {}).get("input_shape")
         if saved_input is None:
             raise ValueError(f"model {model.name!r} is not built yet, so it has no weights to load into; "
                              f"call model.build((None, features)) or run it on data first.")
         model.build((None, *saved_input))
-    _assign_weights(model, config, arrays, path)
+    assign_weights(model, config, arrays, path)
 
 
 # ---- weights -----------------------------------------------------------------------------------
@@ -96,7 +74,8 @@ def _weight_specs(model: Any, arrays: dict[str, np.ndarray]) -> list[dict]:
     return specs
 
 
-def _assign_weights(model: Any, config: dict, arrays: dict[str, np.ndarray], path: str) -> None:
+def assign_weights(model: Any, config: dict, arrays: dict[str, np.ndarray], path: str) -> None:
+    """Set `model`'s weights from a file's arrays, checking count and shapes against the config."""
     specs = config.get("weights")
     if not isinstance(specs, list):
         raise ValueError(f"{path!r} lists no weights in its config; it may be damaged.")
@@ -131,16 +110,17 @@ def _extract_arrays(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _insert_arrays(value: Any, arrays: dict[str, np.ndarray], path: str) -> Any:
+def insert_arrays(value: Any, arrays: dict[str, np.ndarray], path: str) -> Any:
+    """The optimizer state as saved, with each ``{"__array__": key}`` replaced by its array."""
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
             if value["__array__"] not in arrays:
                 raise ValueError(f"{path!r} is missing the optimizer array {value['__array__']!r}; "
                                  f"it may be damaged.")
             return arrays[value["__array__"]]
-        return {k: _insert_arrays(v, arrays, path) for k, v in value.items()}
+        return {k: insert_arrays(v, arrays, path) for k, v in value.items()}
     if isinstance(value, list):
-        return [_insert_arrays(v, arrays, path) for v in value]
+        return [insert_arrays(v, arrays, path) for v in value]
     return value
 
 
@@ -152,7 +132,9 @@ def _write_atomically(filepath: Any, config: dict, arrays: dict[str, np.ndarray]
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save to {path!r}: the folder {directory!r} does not exist; "
                                 f"create it first (e.g. os.makedirs).")
-    fd, temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    temp_path = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(8)}.tmp")
+    # O_EXCL: never reuse a file; mode 0o666 trimmed by the umask, as open() would give.
+    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as file:
             with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
@@ -162,7 +144,6 @@ def _write_atomically(filepath: Any, config: dict, arrays: dict[str, np.ndarray]
                         np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temp_path, 0o666 & ~_umask())
         os.replace(temp_path, path)
     except BaseException:
         if os.path.exists(temp_path):
@@ -170,13 +151,7 @@ def _write_atomically(filepath: Any, config: dict, arrays: dict[str, np.ndarray]
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
+def read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
     """The config and every array of a saved file, or an error saying what is wrong with it."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"no saved model at {path!r}; check the path (model.save writes the file "

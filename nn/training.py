@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 import numpy as np
 
 import autograd as ag
+from autograd.numeric import all_finite
 import optim
 from nn import losses as losses_module
 from nn import metrics as metrics_module
@@ -63,8 +64,12 @@ class Training:
                 "metrics": [metrics_module.serialize(m) for m in self._metric_ids]}
 
     def compile_from_config(self, config: dict) -> None:
+        """Compile from `get_compile_config()`; a built model's weights are handed to the optimizer
+        at once (as Keras builds it), so saved optimizer state can be loaded into it."""
         self.compile(optimizer=optim.from_config(config["optimizer"]),
                      loss=losses_module.get(config.get("loss")), metrics=config.get("metrics") or None)
+        if self.built and self.trainable_weights:
+            self._attach_optimizer()
 
     # ---- the steps -----------------------------------------------------------------------------
     def _prepare(self, x_shape: tuple, action: str, training: bool) -> None:
@@ -74,11 +79,16 @@ class Training:
                                f"a loss{' and an optimizer' if training else ''} first.")
         if not self.built:
             self.build((None, *x_shape[1:]))
-        params = self.trainable_weights
-        if training and self._attached != [id(p) for p in params]:
-            if not params:
+        if training:
+            if not self.trainable_weights:
                 raise ValueError(f"model {self.name!r} has no trainable weights, so {action}() has "
                                  f"nothing to learn; add a layer such as Dense.")
+            self._attach_optimizer()
+
+    def _attach_optimizer(self) -> None:
+        """Hand the trainable weights to the optimizer, unless it already holds exactly these."""
+        params = self.trainable_weights
+        if self._attached != [id(p) for p in params]:
             self.optimizer.attach(params)
             self._attached = [id(p) for p in params]
 
@@ -297,20 +307,3 @@ def _as_result(logs: dict, return_dict: bool) -> Union[float, list[float], dict]
         return logs
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
-
-
-def all_finite(array: np.ndarray) -> bool:
-    """True when `array` holds no NaN or inf. Checked once per fit over the whole data set.
-
-    A product with a vector of ones reads the data once, on every BLAS thread, without the
-    data-sized temporary of ``np.isfinite(array).all()`` (3x faster on MNIST-sized data):
-    a NaN or inf anywhere makes its row's sum NaN or inf. Only when finite values overflow
-    a row sum does the element-wise test decide.
-    """
-    if array.ndim >= 2 and array.dtype.char in "fd" and array.size:
-        rows = array if array.ndim == 2 else array.reshape(len(array), -1)
-        with np.errstate(over="ignore", invalid="ignore"):
-            sums = rows @ np.ones(rows.shape[1], dtype=array.dtype)
-        if np.isfinite(sums).all():
-            return True
-    return bool(np.isfinite(array).all())

@@ -179,3 +179,24 @@ def test_unexpected_layer_arguments_are_refused(tmp_path):
     rewrite_config(path, lambda c: c["model_config"]["layers"][0]["config"].update(evil="x"))
     with pytest.raises(ValueError, match="does not fit the layer classes"):
         nn.load_model(path)
+
+
+def test_the_file_names_its_model_class_and_older_files_load_as_sequential(tmp_path):
+    path = tmp_path / "model.npz"
+    trained_model().save(path)
+    rewrite_config(path, lambda c: c.pop("model_class"))  # as files written before it was recorded
+    assert isinstance(nn.load_model(path), nn.Sequential)
+    rewrite_config(path, lambda c: c.update(model_class="subprocess.Popen"))
+    with pytest.raises(ValueError, match="unknown model class 'subprocess.Popen'.*Sequential"):
+        nn.load_model(path)
+
+
+def test_a_saved_file_gets_the_mode_the_umask_allows_and_the_umask_is_left_alone(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        trained_model().save(tmp_path / "model.npz")
+        assert os.umask(0o027) == 0o027  # nobody changed it meanwhile
+    finally:
+        os.umask(previous)
+    assert os.stat(tmp_path / "model.npz").st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]  # no temporary file left

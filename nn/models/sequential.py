@@ -10,10 +10,13 @@ from nn.layers import Layer
 from nn.layers import get as get_layer_class
 from nn.layers.base import Shape, unique_name
 from nn.layers.core import InputLayer
+from nn.models.registry import register_model_class
+from nn.saving import load_weights, save_model, save_weights
 from nn.training import Training
 from nn.utils import to_tensor
 
 
+@register_model_class
 class Sequential(Training):
     """Layers applied one after the other: ``y = layer_n(... layer_1(x))``.
 
@@ -186,17 +189,14 @@ class Sequential(Training):
     # ---- files (see nn.saving) -------------------------------------------------------------------
     def save(self, filepath: str) -> None:
         """Write architecture, weights, compile settings and optimizer state to one ``.npz`` file."""
-        from nn.saving import save_model
         save_model(self, filepath)
 
     def save_weights(self, filepath: str) -> None:
         """Write only the weights to a ``.npz`` file."""
-        from nn.saving import save_weights
         save_weights(self, filepath)
 
     def load_weights(self, filepath: str) -> None:
         """Read weights saved by `save_weights` or `save` into this (same-architecture) model."""
-        from nn.saving import load_weights
         load_weights(self, filepath)
 
     def __repr__(self) -> str:

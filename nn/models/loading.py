@@ -1,0 +1,39 @@
+"""`load_model`: rebuild a model saved by ``model.save``, beside the model classes it builds."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from nn import saving
+from nn.models.registry import get_model_class
+
+# Files written before the class was recorded hold a Sequential model.
+DEFAULT_MODEL_CLASS = "Sequential"
+
+
+def load_model(filepath: Any, compile: bool = True) -> Any:
+    """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
+    and optimizer state, so it predicts identically and resumes training where it stopped."""
+    path = os.fspath(filepath)
+    config, arrays = saving.read(path)
+    if config.get("kind") != "model":
+        raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "
+                         f"and call model.load_weights({path!r}) instead of load_model.")
+    model_config = config.get("model_config")
+    if not isinstance(model_config, dict) or not isinstance(model_config.get("layers"), list):
+        raise ValueError(f"{path!r} has no valid model architecture in its config; it may be damaged.")
+    try:
+        model_class = get_model_class(str(config.get("model_class", DEFAULT_MODEL_CLASS)))
+    except ValueError as error:
+        raise ValueError(f"{path!r}: {error}") from None
+    try:
+        model = model_class.from_config(model_config)
+    except TypeError as error:
+        raise ValueError(f"{path!r}: the saved architecture does not fit the layer classes of this version "
+                         f"({error}).") from None
+    saving.assign_weights(model, config, arrays, path)
+    if compile and config.get("compile_config"):
+        model.compile_from_config(config["compile_config"])  # a built model's optimizer is attached
+        if config.get("optimizer_state") is not None:
+            model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
+    return model
