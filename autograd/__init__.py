@@ -2,6 +2,10 @@
 
 A `Tensor` records every op into a graph; `Tensor.backward()` walks it backwards applying the
 chain rule. See `autograd.ops` for the primitives and `autograd.viz` for pictures of the graph.
+
+Layering: autograd is the bottom layer. It imports numpy, and in `autograd.viz` only, graphviz
+(plus IPython and ipywidgets when a notebook has them); it never imports nn or optim, which are
+built on it. tests/test_layering.py checks every import.
 """
 from autograd.anomaly import detect_anomaly
 from autograd.dtypes import get_default_dtype, set_default_dtype

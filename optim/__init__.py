@@ -6,6 +6,9 @@
 Keras-style, parameters come later: ``optim.Adam(learning_rate=1e-3)``, then ``attach(params)``.
 Update rules and defaults follow Keras 3; the container (param groups, state, state_dict) follows
 PyTorch.
+
+Layering: optim imports autograd and numpy only; it sees autograd Tensors and never nn (nn
+imports optim). tests/test_layering.py checks every import.
 """
 from optim import schedules
 from optim.adagrad import Adagrad
