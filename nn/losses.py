@@ -13,6 +13,7 @@ from typing import Any, Callable, Union
 import numpy as np
 
 import autograd as ag
+from autograd.numeric import check_class_labels
 from nn.utils import config_of, from_config, lookup, to_tensor, type_name
 
 EPSILON = 1e-7
@@ -128,8 +129,10 @@ def _check_probabilities(y_pred: ag.Tensor, loss: str) -> None:
             "from_logits=True to the loss (e.g. nn.losses.SparseCategoricalCrossentropy(from_logits=True)).")
 
 
-def sparse_labels(y_true: Any, y_pred_shape: tuple[int, ...], loss: str) -> np.ndarray:
-    """Integer class labels of shape y_pred_shape[:-1], checked to lie in [0, classes).
+def sparse_labels(y_true: Any, y_pred_shape: tuple[int, ...], loss: str,
+                  check_range: bool = True) -> np.ndarray:
+    """Integer class labels of shape y_pred_shape[:-1], checked to lie in [0, classes) unless
+    the caller hands them to an op that checks (`check_range=False`).
 
     Accepts shape (n,) or (n, 1) for y_pred (n, classes); floats holding whole numbers are cast.
     """
@@ -153,20 +156,9 @@ def sparse_labels(y_true: Any, y_pred_shape: tuple[int, ...], loss: str) -> np.n
         labels = labels.astype(np.int64)
     elif labels.dtype.kind not in "iub":
         raise TypeError(f"{loss}: y_true must hold integer class indices, got dtype {labels.dtype}.")
-    if labels.size and _largest_as_unsigned(labels) >= classes:
-        raise ValueError(
-            f"{loss}: class indices must lie in [0, {classes - 1}] for y_pred with {classes} "
-            f"classes, but y_true has values from {labels.min()} to {labels.max()}. Check that "
-            "the last layer has one unit per class.")
+    if check_range:
+        check_class_labels(labels, classes, loss)
     return labels.astype(np.int64, copy=False)
-
-
-def _largest_as_unsigned(labels: np.ndarray) -> int:
-    """The largest label, with negative ones read as huge unsigned numbers: one pass over the
-    labels finds both kinds of out-of-range class index."""
-    if labels.dtype.kind == "i":
-        labels = labels.view(labels.dtype.str.replace("i", "u"))
-    return int(labels.max())
 
 
 def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,
@@ -177,7 +169,9 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,
     and clipped to [eps, 1 - eps] like categorical_crossentropy.
     """
     y_pred = _prediction(y_pred)
-    labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy").reshape(-1)
+    # From logits the fused op checks the labels' range itself: checked once, not twice.
+    labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy",
+                           check_range=not from_logits).reshape(-1)
     scores = y_pred if y_pred.ndim == 2 else y_pred.reshape(-1, y_pred.shape[-1])
     if from_logits:
         return ag.softmax_cross_entropy(scores, labels)

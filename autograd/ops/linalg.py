@@ -6,7 +6,8 @@ from typing import Any, Optional
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops._common import lift, lift_pair, matrix_sum, unbroadcast
+from autograd.numeric import matrix_sum
+from autograd.ops._common import lift, lift_pair, unbroadcast
 from autograd.tensor import Tensor
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops._common import array, matrix_sum, namespace
+from autograd.numeric import check_class_labels, matrix_sum
+from autograd.ops._common import array, namespace
 from autograd.ops.reduce import Axis, kept_shape, normalize_axis
 from autograd.tensor import Tensor
 
@@ -140,9 +141,5 @@ def softmax_cross_entropy(logits: Tensor, labels) -> Tensor:
                          f"got logits {logits.shape} and labels {labels.shape}.")
     if labels.dtype.kind not in "iu":
         raise TypeError(f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}.")
-    # Read as unsigned, a negative label is huge: one pass finds both kinds of bad label.
-    unsigned = labels.view(labels.dtype.str.replace("i", "u")) if labels.dtype.kind == "i" else labels
-    if labels.size and unsigned.max() >= logits.shape[1]:
-        raise ValueError(f"softmax_cross_entropy: labels must lie in [0, {logits.shape[1] - 1}] for "
-                         f"{logits.shape[1]} classes, got values from {labels.min()} to {labels.max()}.")
+    check_class_labels(labels, logits.shape[1], "softmax_cross_entropy")
     return SoftmaxCrossEntropy.apply(logits, labels=labels)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd.ops._common import matrix_sum
+from autograd.numeric import matrix_sum
 
 TABLE_SETTINGS = settings(max_examples=12, deadline=None)
 

@@ -211,3 +211,11 @@ def test_serialize_round_trips():
 
 def test_none_serializes_to_none():
     assert losses.serialize(None) is None
+
+
+def test_labels_out_of_range_from_logits_are_caught_once_by_the_fused_op():
+    logits = np.zeros((2, 3), dtype=np.float32)
+    with pytest.raises(ValueError, match=r"softmax_cross_entropy: labels must lie in \[0, 2\].*one unit per class"):
+        losses.sparse_categorical_crossentropy(np.array([0, 3]), logits, from_logits=True)
+    with pytest.raises(ValueError, match=r"sparse_categorical_crossentropy: labels must lie in \[0, 2\]"):
+        losses.sparse_categorical_crossentropy(np.array([0, -1]), np.full((2, 3), 1 / 3))

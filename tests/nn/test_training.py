@@ -8,7 +8,7 @@ import nn
 import optim
 from nn.layers import Dense, Dropout, Input
 from nn.progress import ProgressBar
-from nn.training import all_finite
+from autograd.numeric import all_finite
 
 
 @pytest.fixture(autouse=True)
