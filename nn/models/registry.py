@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from nn.utils import lookup
+
 ModelClass = TypeVar("ModelClass", bound=type)
 
 _MODEL_CLASSES: dict[str, type] = {}
@@ -20,8 +22,4 @@ def register_model_class(cls: ModelClass) -> ModelClass:
 
 def get_model_class(name: str) -> type:
     """The registered model class called `name`, or a ValueError listing the known ones."""
-    if name not in _MODEL_CLASSES:
-        known = ", ".join(sorted(_MODEL_CLASSES))
-        raise ValueError(f"unknown model class {name!r}; the model classes that can be loaded are: "
-                         f"{known}.")
-    return _MODEL_CLASSES[name]
+    return lookup(_MODEL_CLASSES, name, "model class")
