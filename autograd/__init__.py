@@ -9,7 +9,7 @@ from autograd.creation import (arange, empty, eye, full, full_like, linspace, on
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad, topological_order
 from autograd.function import Function
-from autograd.functional import value_and_grad
+from autograd.functional import hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from autograd.grad_mode import enable_grad, is_grad_enabled, name_scope, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import *  # noqa: F401,F403  (every op as a function: autograd.exp, autograd.matmul, ...)
@@ -23,5 +23,6 @@ __all__ = [
     "detect_anomaly", "set_default_dtype", "get_default_dtype", "topological_order",
     "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint",
     "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "manual_seed",
+    "vjp", "jvp", "jacobian", "hessian", "hvp",
     *_op_names,
 ]
