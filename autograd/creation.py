@@ -108,7 +108,8 @@ def arange(start: Number, stop: Optional[Number] = None, step: Number = 1, dtype
     if step == 0:
         raise ValueError("arange: step must not be 0 (the range would never reach stop).")
     if dtype is None:
-        integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, stop, step))
+        integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                       for v in (start, stop, step))
         dtype = np.dtype(np.int64) if integral else get_default_dtype()
     dtype = np.dtype(dtype)
     exact = np.int64 if dtype.kind in "iu" else np.float64  # count steps in full precision, then cast

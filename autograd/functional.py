@@ -195,7 +195,8 @@ def _one(value: Tensor) -> Tensor:
     return Tensor._make(np.ones(value.shape, value.dtype), False, None)
 
 
-def _like(op: str, name: str, values: Any, references: tuple[Tensor, ...], as_tuple: bool) -> tuple[Tensor, ...]:
+def _like(op: str, name: str, values: Any, references: tuple[Tensor, ...],
+          as_tuple: bool) -> tuple[Tensor, ...]:
     """`values` (one per reference, a tuple when the references came as one) as Tensors of the
     references' shapes and dtypes."""
     items = values if as_tuple else (values,)

@@ -140,7 +140,8 @@ def tensordot_inputs(data, kind):
     paired = data.draw(st.lists(st.integers(1, 3), max_size=2))
     free_a, free_b = (data.draw(st.lists(st.integers(1, 3), max_size=2)) for _ in range(2))
     if data.draw(st.booleans()):  # axes=n: the last n axes of a against the first n of b
-        return [array(data, tuple(free_a + paired)), array(data, tuple(paired + free_b))], {"axes": len(paired)}
+        arrays = [array(data, tuple(free_a + paired)), array(data, tuple(paired + free_b))]
+        return arrays, {"axes": len(paired)}
     order_a = data.draw(st.permutations(range(len(free_a) + len(paired))))
     order_b = data.draw(st.permutations(range(len(free_b) + len(paired))))
     shape_a, shape_b = [0] * len(order_a), [0] * len(order_b)
@@ -171,7 +172,8 @@ def solve_inputs(data, kind):
         return [well_conditioned(data, (n, n)), array(data, (n,))], {}
     if kind == "matrix":
         return [well_conditioned(data, (n, n)), array(data, (n, k))], {}
-    batch_a, batch_b = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3)).input_shapes
+    batch_a, batch_b = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3)).input_shapes
     b_shape = data.draw(st.sampled_from([(n,), batch_b + (n, k)]))
     return [well_conditioned(data, batch_a + (n, n)), array(data, b_shape)], {}
 
@@ -299,7 +301,8 @@ CASES = [
                "scalar": ["->", ",->", ",i->i"],
                "vector": ["i->", "i,i->", "i,j->ij", "i,i->i", "i->i"],
                "matrix": ["ij->ji", "ij,jk->ik", "ij,ij->", "ij->j", "ij,j->i", "ij,jk,kl->il", "ijk,kj->i"],
-               "broadcast": ["...ij,...jk->...ik", "...i,...i->...", "i...->...", "...->...", "...,...", "...ii->...i"]})),
+               "broadcast": ["...ij,...jk->...ik", "...i,...i->...", "i...->...", "...->...", "...,...",
+                             "...ii->...i"]})),
     OpCase("einsum_implicit", lambda *ts, subscripts: ag.einsum(subscripts, *ts),
            lambda *arrays, subscripts: np.einsum(subscripts, *arrays), einsum_inputs({
                "vector": ["i", "i,i", "i,j", "j,i"],

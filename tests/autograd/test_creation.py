@@ -32,7 +32,8 @@ def test_float_default_dtype_explicit_dtype_and_requires_grad(make):
 def test_the_default_dtype_follows_set_default_dtype():
     ag.set_default_dtype(np.float64)
     try:
-        for t in (ag.zeros(2), ag.randn(2), ag.arange(0.5, 2), ag.linspace(0, 1, 3), ag.eye(2), ag.full(2, 1.5)):
+        made = (ag.zeros(2), ag.randn(2), ag.arange(0.5, 2), ag.linspace(0, 1, 3), ag.eye(2), ag.full(2, 1.5))
+        for t in made:
             assert t.dtype == np.float64
     finally:
         ag.set_default_dtype(np.float32)
@@ -194,7 +195,7 @@ def test_random_floats_refuse_an_integer_dtype(make):
 
 @pytest.mark.parametrize("bad", [(-1,), (2.5,), ((2, -3),), ("3",), (True,)])
 def test_bad_shapes_are_refused(bad):
-    with pytest.raises(ValueError, match=r"zeros: a shape is made of non-negative integers, as in zeros\(2, 3\)"):
+    with pytest.raises(ValueError, match=r"zeros: a shape is made of non-negative integers, as in zeros"):
         ag.zeros(*bad)
 
 

@@ -38,8 +38,8 @@ PROGRAMS = {
 
 
 class TorchLib:
-    einsum, tensordot, outer, det, inv = torch.einsum, torch.tensordot, torch.outer, torch.linalg.det, torch.linalg.inv
-    solve = torch.linalg.solve
+    einsum, tensordot, outer = torch.einsum, torch.tensordot, torch.outer
+    det, inv, solve = torch.linalg.det, torch.linalg.inv, torch.linalg.solve
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
@@ -58,8 +58,8 @@ def test_linear_algebra_matches_torch_to_second_order(name, data):
     for ours, theirs in zip(grads, torch_grads):
         np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-8, atol=1e-10)
     hv = ag.grad(sum((g * d).sum() for g, d in zip(grads, directions)), leaves)
-    torch_hv = torch.autograd.grad(sum((g * torch.as_tensor(d)).sum() for g, d in zip(torch_grads, directions)),
-                                   torch_leaves)
+    torch_directional = sum((g * torch.as_tensor(d)).sum() for g, d in zip(torch_grads, directions))
+    torch_hv = torch.autograd.grad(torch_directional, torch_leaves)
     for ours, theirs in zip(hv, torch_hv):
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-7, atol=1e-9)
 
@@ -100,4 +100,5 @@ def test_transforms_match_torch_func(data):
           torch.autograd.functional.vjp(lambda a, b: field(torch, a, b), theirs_leaves,
                                         tuple(torch.tensor(c) for c in w)))
     close(ag.hvp(lambda a, b: scalar_field(ag, a, b), ours_leaves, tangents),
-          torch.autograd.functional.hvp(lambda a, b: scalar_field(torch, a, b), theirs_leaves, torch_tangents))
+          torch.autograd.functional.hvp(lambda a, b: scalar_field(torch, a, b), theirs_leaves,
+                                        torch_tangents))
