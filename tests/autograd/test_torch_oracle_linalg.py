@@ -10,6 +10,8 @@ from hypothesis.extra import numpy as hnp
 import autograd as ag
 
 torch = pytest.importorskip("torch")
+# torch.func's first use scripts a helper with torch.jit, which torch itself now deprecates.
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 
 
 def matrices(data, shape):
