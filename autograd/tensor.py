@@ -219,6 +219,9 @@ class Tensor:
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
     def flatten(self): return _ops.reshape(self, (-1,))
     def matmul(self, other): return _ops.matmul(self, other)
+    def outer(self, other): return _ops.outer(self, other)
+    def inverse(self): return _ops.inv(self)
+    def det(self): return _ops.det(self)
     def astype(self, dtype): return _ops.astype(self, dtype)
 
 

@@ -1,7 +1,8 @@
 """Seeding, tensor conversion and name look-up shared by the nn modules.
 
-One `numpy.random.Generator` serves initializers, shuffling and dropout, so
-`set_random_seed(s)` makes a whole training run repeat bit for bit.
+One `numpy.random.Generator`, autograd's (`autograd.random.default_generator`), serves
+initializers, shuffling, dropout and `ag.randn` & co., so `set_random_seed(s)` (or
+`ag.manual_seed(s)`) makes a whole training run repeat bit for bit.
 """
 from __future__ import annotations
 
@@ -11,22 +12,22 @@ from typing import Any, Mapping, Optional
 import numpy as np
 
 import autograd as ag
-
-_rng = np.random.default_rng()
+from autograd.random import default_generator
 
 
 def set_random_seed(seed: int) -> None:
-    """Reseed nn's generator (in place, so held references follow), numpy's and Python's."""
+    """Reseed the shared generator (in place, so held references follow), numpy's and Python's."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"set_random_seed needs a non-negative integer seed, got {seed!r}.")
-    _rng.bit_generator.state = np.random.PCG64(int(seed)).state
+    ag.manual_seed(seed)
     np.random.seed(int(seed) % 2**32)
     random.seed(int(seed))
 
 
 def get_rng() -> np.random.Generator:
-    """The generator that initializers, shuffling and dropout draw from."""
-    return _rng
+    """The generator that initializers, shuffling, dropout and autograd's random constructors
+    draw from."""
+    return default_generator
 
 
 def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:

@@ -2,7 +2,8 @@
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, relu,
                                       sigmoid, sqrt, tanh, where)
-from autograd.ops.linalg import linear, matmul
+from autograd.ops.einsum import einsum, outer, tensordot
+from autograd.ops.linalg import det, inv, linear, matmul, solve
 from autograd.ops.reduce import max, mean, min, sum, var
 from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
                                 squeeze, stack, swapaxes, transpose)
@@ -12,7 +13,7 @@ __all__ = [
     "add", "sub", "mul", "div", "power", "neg",
     "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu",
     "maximum", "minimum", "clip", "where",
-    "matmul", "linear",
+    "matmul", "linear", "einsum", "tensordot", "outer", "inv", "det", "solve",
     "sum", "mean", "max", "min", "var",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",

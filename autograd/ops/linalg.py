@@ -1,4 +1,5 @@
-"""Matrix products: matmul (1-D, 2-D, batched) and the fused dense-layer product x @ W + b."""
+"""Matrix products (matmul, 1-D, 2-D, batched, and the fused dense-layer product x @ W + b) and
+small dense linear algebra for teaching: inv, det, solve, batched over leading axes."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -91,3 +92,114 @@ def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """x @ weight + bias for a batch of rows x (batch, in) and weight (in, out)."""
     x, weight = lift_pair(x, weight)
     return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, lift(bias, weight))
+
+
+# ---- inverse, determinant, linear systems ------------------------------------------------------
+def _square_matrices(op: str, a: np.ndarray) -> None:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{op} needs square matrices (shape (n, n), or (..., n, n) for a batch), "
+                         f"got shape {a.shape}.")
+
+
+def _singular(op: str, a: np.ndarray) -> ValueError:
+    return ValueError(f"{op}: a matrix of shape {a.shape[-2:]} is singular (its determinant is 0), so "
+                      "it has no inverse and the system has no unique solution. Check for repeated "
+                      "or all-zero rows; adding a small multiple of the identity makes it invertible.")
+
+
+def _transpose(m: Any) -> Any:
+    """The transpose of the last two axes, on an array or a Tensor."""
+    return m.swapaxes(-1, -2)
+
+
+def _inverse(a: Any) -> Any:
+    """inv(a) on a Tensor (recorded), np.linalg.inv on an array."""
+    return inv(a) if isinstance(a, Tensor) else Inv().forward(a)
+
+
+def _solved(a: Any, b: Any) -> Any:
+    """solve(a, b) on Tensors (recorded), np.linalg.solve on arrays."""
+    return solve(a, b) if isinstance(a, Tensor) else Solve().forward(a, b)
+
+
+class Inv(Function):
+    """B = A^-1; from dB = -B dA B, dA = -B^T grad B^T."""
+
+    name = "inv"
+    derivatives = ("-{out}ᵀ @ grad @ {out}ᵀ",)
+
+    def forward(self, a):
+        _square_matrices("inv", a)
+        try:
+            return np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            raise _singular("inv", a) from None
+
+    def backward(self, grad, out):
+        inverse_t = _transpose(out)
+        return (-(inverse_t @ grad @ inverse_t),)
+
+
+class Det(Function):
+    """d = det(A); by Jacobi's formula d det / dA = det(A) A^-T."""
+
+    name = "det"
+    derivatives = ("{out} · inv({0})ᵀ",)
+
+    def forward(self, a):
+        _square_matrices("det", a)
+        return np.linalg.det(a)
+
+    def backward(self, grad, out):
+        (a,) = self.inputs(grad)
+        scale = (grad * out).reshape(out.shape + (1, 1))
+        return (scale * _transpose(_inverse(a)),)
+
+
+class Solve(Function):
+    """x = A^-1 b for a vector b (n,) or a matrix b (..., n, k), as numpy.linalg.solve.
+    From dx = A^-1 (db - dA x): grad_b = A^-T grad, grad_A = -grad_b x^T."""
+
+    name = "solve"
+    derivatives = ("-solve({0}ᵀ, grad) @ {out}ᵀ", "solve({0}ᵀ, grad)")
+
+    def forward(self, a, b):
+        _square_matrices("solve", a)
+        rows = b.shape[0] if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None)
+        if rows != a.shape[-1]:
+            raise ValueError(f"solve: a of shape {a.shape} needs b of shape ({a.shape[-1]},) or "
+                             f"(..., {a.shape[-1]}, k), got {b.shape}.")
+        try:
+            return np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            raise _singular("solve", a) from None
+        except ValueError:
+            raise ValueError(f"solve: the batch dimensions of a {a.shape[:-2]} and b {b.shape[:-2]} "
+                             "cannot be broadcast together.") from None
+
+    def backward(self, grad, out):
+        a, b = self.inputs(grad)
+        need_a, need_b = self.needs_input_grad
+        if b.ndim == 1:  # a vector b is solved as one column
+            grad, out = grad.reshape(grad.shape + (1,)), out.reshape(out.shape + (1,))
+        grad_b = _solved(_transpose(a), grad)
+        grad_a = unbroadcast(-(grad_b @ _transpose(out)), a.shape) if need_a else None
+        if not need_b:
+            return grad_a, None
+        return grad_a, unbroadcast(grad_b, b.shape if b.ndim > 1 else b.shape + (1,)).reshape(b.shape)
+
+
+def inv(a: Any) -> Tensor:
+    """The inverse of a square matrix (or of each matrix in a batch (..., n, n))."""
+    return Inv.apply(lift(a))
+
+
+def det(a: Any) -> Tensor:
+    """The determinant of a square matrix (or of each matrix in a batch (..., n, n))."""
+    return Det.apply(lift(a))
+
+
+def solve(a: Any, b: Any) -> Tensor:
+    """x with a @ x = b, for a square a (..., n, n) and b (n,) or (..., n, k), as numpy.linalg.solve;
+    more accurate and cheaper than inv(a) @ b."""
+    return Solve.apply(*lift_pair(a, b))

@@ -117,6 +117,67 @@ def linear_inputs(data, kind):
     return [array(data, (batch, n_in)), array(data, (n_in, n_out)), array(data, (n_out,))], {}
 
 
+def einsum_inputs(subscripts_by_kind: dict[str, list[str]]) -> Draw:
+    """One of the kind's subscripts, a size per letter, and batch shapes under '...' that
+    broadcast against each other."""
+    def draw(data, kind):
+        subscripts = data.draw(st.sampled_from(subscripts_by_kind[kind]))
+        terms = subscripts.split("->")[0].split(",")
+        size = {c: data.draw(st.integers(1, 3)) for c in sorted(set(subscripts) - set(",.->"))}
+        batches = data.draw(hnp.mutually_broadcastable_shapes(
+            num_shapes=len(terms), max_dims=2, max_side=3)).input_shapes
+        arrays = []
+        for term, batch in zip(terms, batches):
+            head, ellipsis, tail = term.partition("...")
+            shape = tuple(size[c] for c in head) + (batch if ellipsis else ()) + tuple(size[c] for c in tail)
+            arrays.append(array(data, shape))
+        return arrays, {"subscripts": subscripts}
+    return draw
+
+
+def tensordot_inputs(data, kind):
+    """Paired axes at random positions of both operands; axes as an int or as two lists."""
+    paired = data.draw(st.lists(st.integers(1, 3), max_size=2))
+    free_a, free_b = (data.draw(st.lists(st.integers(1, 3), max_size=2)) for _ in range(2))
+    if data.draw(st.booleans()):  # axes=n: the last n axes of a against the first n of b
+        arrays = [array(data, tuple(free_a + paired)), array(data, tuple(paired + free_b))]
+        return arrays, {"axes": len(paired)}
+    order_a = data.draw(st.permutations(range(len(free_a) + len(paired))))
+    order_b = data.draw(st.permutations(range(len(free_b) + len(paired))))
+    shape_a, shape_b = [0] * len(order_a), [0] * len(order_b)
+    for position, n in zip(order_a, paired + free_a):
+        shape_a[position] = n
+    for position, n in zip(order_b, paired + free_b):
+        shape_b[position] = n
+    axes = (list(order_a[:len(paired)]), list(order_b[:len(paired)]))
+    return [array(data, tuple(shape_a)), array(data, tuple(shape_b))], {"axes": axes}
+
+
+def well_conditioned(data: st.DataObject, shape: tuple) -> np.ndarray:
+    """3 I plus noise of at most 0.5 per element (n <= 3): diagonally dominant, far from singular."""
+    noise = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-0.5, 0.5)))
+    return noise + 3 * np.eye(shape[-1])
+
+
+def square_inputs(data, kind):
+    n = data.draw(st.integers(1, 3))
+    batch = () if kind == "matrix" else tuple(data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=2)))
+    return [well_conditioned(data, batch + (n, n))], {}
+
+
+def solve_inputs(data, kind):
+    """b a vector (n,), a matrix (n, k), or a batch broadcasting against a's batch."""
+    n, k = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    if kind == "vector":
+        return [well_conditioned(data, (n, n)), array(data, (n,))], {}
+    if kind == "matrix":
+        return [well_conditioned(data, (n, n)), array(data, (n, k))], {}
+    batch_a, batch_b = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3)).input_shapes
+    b_shape = data.draw(st.sampled_from([(n,), batch_b + (n, k)]))
+    return [well_conditioned(data, batch_a + (n, n)), array(data, b_shape)], {}
+
+
 def concatenate_inputs(data, kind):
     (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
     axis = data.draw(st.integers(-len(shape), len(shape) - 1))
@@ -234,6 +295,27 @@ CASES = [
     OpCase("linear", ag.linear, lambda x, w, b: x @ w + b, linear_inputs, kinds=("matrix",)),
     OpCase("linear_no_bias", ag.linear, lambda x, w: x @ w,
            lambda data, kind: (linear_inputs(data, kind)[0][:2], {}), kinds=("matrix",)),
+    # linear algebra
+    OpCase("einsum", lambda *ts, subscripts: ag.einsum(subscripts, *ts),
+           lambda *arrays, subscripts: np.einsum(subscripts, *arrays), einsum_inputs({
+               "scalar": ["->", ",->", ",i->i"],
+               "vector": ["i->", "i,i->", "i,j->ij", "i,i->i", "i->i"],
+               "matrix": ["ij->ji", "ij,jk->ik", "ij,ij->", "ij->j", "ij,j->i", "ij,jk,kl->il", "ijk,kj->i"],
+               "broadcast": ["...ij,...jk->...ik", "...i,...i->...", "i...->...", "...->...", "...,...",
+                             "...ii->...i"]})),
+    OpCase("einsum_implicit", lambda *ts, subscripts: ag.einsum(subscripts, *ts),
+           lambda *arrays, subscripts: np.einsum(subscripts, *arrays), einsum_inputs({
+               "vector": ["i", "i,i", "i,j", "j,i"],
+               "matrix": ["ij,jk", "ji", "ij,ij", "ba,ca", "aB,c"]}), kinds=("vector", "matrix")),
+    OpCase("einsum_diagonal", lambda *ts, subscripts: ag.einsum(subscripts, *ts),
+           lambda *arrays, subscripts: np.einsum(subscripts, *arrays), einsum_inputs({
+               "matrix": ["ii->i", "ii->", "ii", "iij->ji", "iii->i", "ii,i->i", "ij,ii->j"]}),
+           kinds=("matrix",)),
+    OpCase("tensordot", ag.tensordot, np.tensordot, tensordot_inputs, kinds=("matrix",)),
+    OpCase("outer", ag.outer, np.outer, elementwise("real", "real")),
+    OpCase("inv", ag.inv, np.linalg.inv, square_inputs, kinds=("matrix", "broadcast")),
+    OpCase("det", ag.det, np.linalg.det, square_inputs, kinds=("matrix", "broadcast")),
+    OpCase("solve", ag.solve, np.linalg.solve, solve_inputs, kinds=("vector", "matrix", "broadcast")),
     # reductions
     OpCase("sum", ag.sum, np.sum, elementwise("real", params=reduction_axes)),
     OpCase("mean", ag.mean, np.mean, elementwise("real", params=reduction_axes)),
