@@ -1,17 +1,22 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
-from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, relu,
-                                      sigmoid, sqrt, tanh, where)
+from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
+                                      relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
 from autograd.ops.linalg import linear, matmul
 from autograd.ops.reduce import max, mean, min, sum, var
 from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
                                 squeeze, stack, swapaxes, transpose)
 from autograd.ops.softmax import log_softmax, logsumexp, softmax, softmax_cross_entropy
+from autograd.ops.special import erf, expm1, log1p, log10, log2, softplus
+from autograd.ops.trigonometric import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
 
 __all__ = [
     "add", "sub", "mul", "div", "power", "neg",
     "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu",
     "maximum", "minimum", "clip", "where",
+    "square", "reciprocal", "softsign", "sign",
+    "log1p", "expm1", "log2", "log10", "erf", "softplus",
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "matmul", "linear",
     "sum", "mean", "max", "min", "var",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
