@@ -3,7 +3,8 @@ from autograd.ops.arithmetic import add, div, mul, neg, power, sub
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
                                       relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
 from autograd.ops.linalg import linear, matmul
-from autograd.ops.reduce import max, mean, min, sum, var
+from autograd.ops.norms import norm, std, var
+from autograd.ops.reduce import all, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
                                 squeeze, stack, swapaxes, transpose)
 from autograd.ops.softmax import log_softmax, logsumexp, softmax, softmax_cross_entropy
@@ -18,7 +19,8 @@ __all__ = [
     "log1p", "expm1", "log2", "log10", "erf", "softplus",
     "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "matmul", "linear",
-    "sum", "mean", "max", "min", "var",
+    "sum", "mean", "max", "min", "var", "std", "prod", "norm", "cumsum",
+    "argmax", "argmin", "any", "all",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",
     "concatenate", "stack", "astype",

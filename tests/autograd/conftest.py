@@ -36,11 +36,14 @@ DOMAINS = {
     # k/10 + 0.05: never within 0.05 of 0, of +-0.5, +-1, or of any ON_GRID value.
     "off_grid": st.integers(-30, 29).map(lambda k: k / 10 + 0.05),
     "on_grid": st.integers(-30, 30).map(lambda k: k / 10),
+    # Exact zeros half the time (prod's special case); the others as "nonzero", since near 0
+    # prod's second derivative, built from prod / a like PyTorch's, loses precision.
+    "with_zeros": st.one_of(st.just(0.0), st.floats(-3, -0.2), st.floats(0.2, 3)),
 }
 
 # Ops that have no gradient (their derivative is 0 wherever it exists), so they record nothing:
 # the table cannot check them; tests/autograd/test_ops_<family>.py test them one by one.
-WITHOUT_GRADIENT = frozenset({"sign"})
+WITHOUT_GRADIENT = frozenset({"sign", "argmax", "argmin", "any", "all"})
 
 Draw = Callable[[st.DataObject, str], tuple[list[np.ndarray], dict[str, Any]]]
 
@@ -98,6 +101,34 @@ def one_axis(data: st.DataObject, arrays: list[np.ndarray]) -> dict:
     return {"axis": data.draw(st.integers(-ndim, ndim - 1))}
 
 
+def distinct_magnitudes(data: st.DataObject, shape: tuple) -> np.ndarray:
+    """Values with |a| in [0.2, 3) and random signs, drawn from a seeded generator: no two sums
+    of |a| tie (as exact draws like 0.5 and -0.5 would), so a max over them has no kink."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    return rng.uniform(0.2, 3.0, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+def vector_norm_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    params = {"ord": data.draw(st.sampled_from([None, 1, 2, np.inf])),
+              "axis": data.draw(st.integers(-len(shape), len(shape) - 1)), "keepdims": data.draw(st.booleans())}
+    return [distinct_magnitudes(data, shape)], params
+
+
+def matrix_norm_inputs(data, kind):
+    """A matrix with axis None, or two distinct axes (in either order) of a stack of matrices."""
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=2))
+    ndim = len(shape)
+    axis = None if kind == "matrix" else tuple(data.draw(st.permutations(range(-ndim, 0)))[:2])
+    params = {"ord": data.draw(st.sampled_from([None, "fro", 1, np.inf])), "axis": axis,
+              "keepdims": data.draw(st.booleans())}
+    return [distinct_magnitudes(data, shape)], params
+
+
+def np_euclidean_norm(a, axis=None, keepdims=False):
+    return np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
+
+
 def np_erf(a):
     """erf by its Taylor series 2/sqrt(pi) sum (-1)^n a^(2n+1) / (n! (2n+1)), summed exactly
     (math.fsum), so the reference does not share autograd's math.erf: good to ~1e-13 for |a| <= 3."""
@@ -105,6 +136,12 @@ def np_erf(a):
         return 2 / math.sqrt(math.pi) * math.fsum(
             (-1) ** n * x ** (2 * n + 1) / (math.factorial(n) * (2 * n + 1)) for n in range(80))
     return np.vectorize(series, otypes=[np.float64])(a)
+
+
+def optional_axis(data: st.DataObject, arrays: list[np.ndarray]) -> dict:
+    """axis: None (the flattened tensor) or one axis, negative allowed."""
+    ndim = arrays[0].ndim
+    return {"axis": data.draw(st.none() | st.integers(-ndim, ndim - 1)) if ndim else None}
 
 
 def np_logsumexp(a, axis=None, keepdims=False):
@@ -278,6 +315,20 @@ CASES = [
     OpCase("min", ag.min, np.min, elementwise("off_grid", unique=True, params=reduction_axes)),
     OpCase("sum_method", lambda a, axis, keepdims: a.sum(axis, keepdims), np.sum,
            elementwise("real", params=reduction_axes)),
+    OpCase("mean_torch_names", lambda a, axis, keepdims: a.mean(dim=axis, keepdim=keepdims), np.mean,
+           elementwise("real", params=reduction_axes)),
+    OpCase("prod", ag.prod, np.prod, elementwise("nonzero", params=reduction_axes)),
+    OpCase("prod_with_zeros", ag.prod, np.prod, elementwise("with_zeros", params=reduction_axes)),
+    OpCase("cumsum", ag.cumsum, np.cumsum, elementwise("real", params=optional_axis)),
+    OpCase("cumsum_method", lambda a, axis: a.cumsum(dim=axis), np.cumsum,
+           elementwise("real", params=optional_axis)),
+    # distinct values: a slice of equal values is std's kink (where its gradient is 0)
+    OpCase("std", ag.std, np.std, elementwise("off_grid", unique=True, params=reduction_axes)),
+    OpCase("std_torch_names", lambda a, axis, keepdims: a.std(dim=axis, keepdim=keepdims), np.std,
+           elementwise("off_grid", unique=True, params=reduction_axes)),
+    OpCase("norm", ag.norm, np_euclidean_norm, elementwise("nonzero", params=reduction_axes)),
+    OpCase("norm_vector", ag.norm, np.linalg.norm, vector_norm_inputs, kinds=NOT_SCALAR),
+    OpCase("norm_matrix", ag.norm, np.linalg.norm, matrix_norm_inputs, kinds=("matrix", "broadcast")),
     # softmax family
     OpCase("logsumexp", ag.logsumexp, np_logsumexp, elementwise("wide", params=reduction_axes)),
     OpCase("softmax", ag.softmax, lambda a, axis: np.exp(np_log_softmax(a, axis)),
