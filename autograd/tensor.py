@@ -146,7 +146,7 @@ class Tensor:
         if self.data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
-                "use .any() or .all() on .data, or compare a single element.")
+                "use .any() or .all(), or compare a single element.")
         return bool(self.data)
 
     def __float__(self) -> float:
@@ -203,12 +203,50 @@ class Tensor:
     def sigmoid(self): return _ops.sigmoid(self)
     def relu(self): return _ops.relu(self)
     def clip(self, min=None, max=None): return _ops.clip(self, min, max)
-    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return _ops.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return _ops.min(self, axis, keepdims)
-    def var(self, axis=None, keepdims=False): return _ops.var(self, axis, keepdims)
-    def logsumexp(self, axis=None, keepdims=False): return _ops.logsumexp(self, axis, keepdims)
+    def sin(self): return _ops.sin(self)
+    def cos(self): return _ops.cos(self)
+    def tan(self): return _ops.tan(self)
+    def arcsin(self): return _ops.arcsin(self)
+    def arccos(self): return _ops.arccos(self)
+    def arctan(self): return _ops.arctan(self)
+    def sinh(self): return _ops.sinh(self)
+    def cosh(self): return _ops.cosh(self)
+    def log1p(self): return _ops.log1p(self)
+    def expm1(self): return _ops.expm1(self)
+    def log2(self): return _ops.log2(self)
+    def log10(self): return _ops.log10(self)
+    def erf(self): return _ops.erf(self)
+    def square(self): return _ops.square(self)
+    def reciprocal(self): return _ops.reciprocal(self)
+    def sign(self): return _ops.sign(self)
+    # Reductions take numpy's axis/keepdims or PyTorch's dim/keepdim (see autograd/ops/reduce.py).
+    def sum(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def mean(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def max(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def min(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def prod(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def var(self, axis=None, keepdims=None, *, ddof=0, dim=None, keepdim=None):
+        return _ops.var(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim)
+    def std(self, axis=None, keepdims=None, *, ddof=0, dim=None, keepdim=None):
+        return _ops.std(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim)
+    def norm(self, ord=None, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.norm(self, ord, axis, keepdims, dim=dim, keepdim=keepdim)
+    def logsumexp(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def cumsum(self, axis=None, *, dim=None): return _ops.cumsum(self, axis, dim=dim)
+    def argmax(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def argmin(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def any(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.any(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def all(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return _ops.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
     def softmax(self, axis=-1): return _ops.softmax(self, axis)
     def log_softmax(self, axis=-1): return _ops.log_softmax(self, axis)
     def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)

@@ -1,20 +1,27 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
-from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, relu,
-                                      sigmoid, sqrt, tanh, where)
+from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
+                                      relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
 from autograd.ops.einsum import einsum, outer, tensordot
 from autograd.ops.linalg import det, inv, linear, matmul, solve
-from autograd.ops.reduce import max, mean, min, sum, var
+from autograd.ops.norms import norm, std, var
+from autograd.ops.reduce import all, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
                                 squeeze, stack, swapaxes, transpose)
 from autograd.ops.softmax import log_softmax, logsumexp, softmax, softmax_cross_entropy
+from autograd.ops.special import erf, expm1, log1p, log10, log2, softplus
+from autograd.ops.trigonometric import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
 
 __all__ = [
     "add", "sub", "mul", "div", "power", "neg",
     "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu",
     "maximum", "minimum", "clip", "where",
+    "square", "reciprocal", "softsign", "sign",
+    "log1p", "expm1", "log2", "log10", "erf", "softplus",
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "matmul", "linear", "einsum", "tensordot", "outer", "inv", "det", "solve",
-    "sum", "mean", "max", "min", "var",
+    "sum", "mean", "max", "min", "var", "std", "prod", "norm", "cumsum",
+    "argmax", "argmin", "any", "all",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",
     "concatenate", "stack", "astype",

@@ -264,3 +264,30 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
     a, b = lift_pair(a, b)
     return Where.apply(a, b, condition=condition)
+
+
+def square(a: Tensor) -> Tensor:
+    """a * a, so its gradient is the product rule's 2a."""
+    a = lift(a)
+    return a * a
+
+
+def reciprocal(a: Tensor) -> Tensor:
+    """1 / a, with the quotient rule's gradient -1/a^2."""
+    return 1 / lift(a)
+
+
+def softsign(a: Tensor) -> Tensor:
+    """a / (1 + |a|), composed: stable as written; gradient 1 / (1 + |a|)^2."""
+    a = lift(a)
+    return a / (1 + abs(a))
+
+
+def sign(a: Tensor) -> Tensor:
+    """-1, 0 or +1 by the sign of each element (NaN stays NaN), in `a`'s dtype.
+
+    Its derivative is 0 wherever it exists, so like a comparison the result records nothing
+    and does not require grad.
+    """
+    a = lift(a)
+    return Tensor._make(np.sign(a.data), False, None)

@@ -1,12 +1,14 @@
 """logsumexp, softmax and log_softmax: fused for numerical stability (shift by the max)."""
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from autograd.function import Function
 from autograd.numeric import check_class_labels, matrix_sum
-from autograd.ops._common import array, namespace
-from autograd.ops.reduce import Axis, kept_shape, normalize_axis
+from autograd.ops._common import array, lift, namespace
+from autograd.ops.reduce import Axis, axis_arguments, kept_shape, normalize_axis
 from autograd.tensor import Tensor
 
 
@@ -77,9 +79,11 @@ class LogSoftmax(Function):
         return (grad - namespace(grad).exp(out) * grad.sum(axis=self.axis, keepdims=True),)
 
 
-def logsumexp(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """log(sum(exp(a))) over `axis`, without overflow."""
-    return LogSumExp.apply(a, axis=axis, keepdims=keepdims)
+def logsumexp(a: Tensor, axis: Axis = None, keepdims: Optional[bool] = None, *, dim: Axis = None,
+              keepdim: Optional[bool] = None) -> Tensor:
+    """log(sum(exp(a))) over `axis`, without overflow (`dim`/`keepdim` are PyTorch's names)."""
+    axis, keepdims = axis_arguments("logsumexp", axis, keepdims, dim, keepdim)
+    return LogSumExp.apply(lift(a), axis=axis, keepdims=keepdims)
 
 
 def softmax(a: Tensor, axis: int = -1) -> Tensor:

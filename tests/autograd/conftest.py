@@ -9,6 +9,7 @@ because the importlib import mode lets test files import nothing from their fold
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,11 +30,20 @@ DOMAINS = {
     "real": st.floats(-3, 3),
     "wide": st.floats(-8, 8),
     "positive": st.floats(0.2, 3),
+    "above_minus_one": st.floats(-0.8, 3),  # log1p's domain, away from its pole at -1
+    "inside_unit": st.floats(-0.9, 0.9),  # arcsin/arccos, away from their infinite slopes at +-1
     "nonzero": st.one_of(st.floats(-3, -0.2), st.floats(0.2, 3)),
     # k/10 + 0.05: never within 0.05 of 0, of +-0.5, +-1, or of any ON_GRID value.
     "off_grid": st.integers(-30, 29).map(lambda k: k / 10 + 0.05),
     "on_grid": st.integers(-30, 30).map(lambda k: k / 10),
+    # Exact zeros half the time (prod's special case); the others as "nonzero", since near 0
+    # prod's second derivative, built from prod / a like PyTorch's, loses precision.
+    "with_zeros": st.one_of(st.just(0.0), st.floats(-3, -0.2), st.floats(0.2, 3)),
 }
+
+# Ops that have no gradient (their derivative is 0 wherever it exists), so they record nothing:
+# the table cannot check them; tests/autograd/test_ops_<family>.py test them one by one.
+WITHOUT_GRADIENT = frozenset({"sign", "argmax", "argmin", "any", "all"})
 
 Draw = Callable[[st.DataObject, str], tuple[list[np.ndarray], dict[str, Any]]]
 
@@ -89,6 +99,49 @@ def reduction_axes(data: st.DataObject, arrays: list[np.ndarray]) -> dict:
 def one_axis(data: st.DataObject, arrays: list[np.ndarray]) -> dict:
     ndim = arrays[0].ndim
     return {"axis": data.draw(st.integers(-ndim, ndim - 1))}
+
+
+def distinct_magnitudes(data: st.DataObject, shape: tuple) -> np.ndarray:
+    """Values with |a| in [0.2, 3) and random signs, drawn from a seeded generator: no two sums
+    of |a| tie (as exact draws like 0.5 and -0.5 would), so a max over them has no kink."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    return rng.uniform(0.2, 3.0, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+def vector_norm_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    params = {"ord": data.draw(st.sampled_from([None, 1, 2, np.inf])),
+              "axis": data.draw(st.integers(-len(shape), len(shape) - 1)), "keepdims": data.draw(st.booleans())}
+    return [distinct_magnitudes(data, shape)], params
+
+
+def matrix_norm_inputs(data, kind):
+    """A matrix with axis None, or two distinct axes (in either order) of a stack of matrices."""
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=2))
+    ndim = len(shape)
+    axis = None if kind == "matrix" else tuple(data.draw(st.permutations(range(-ndim, 0)))[:2])
+    params = {"ord": data.draw(st.sampled_from([None, "fro", 1, np.inf])), "axis": axis,
+              "keepdims": data.draw(st.booleans())}
+    return [distinct_magnitudes(data, shape)], params
+
+
+def np_euclidean_norm(a, axis=None, keepdims=False):
+    return np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
+
+
+def np_erf(a):
+    """erf by its Taylor series 2/sqrt(pi) sum (-1)^n a^(2n+1) / (n! (2n+1)), summed exactly
+    (math.fsum), so the reference does not share autograd's math.erf: good to ~1e-13 for |a| <= 3."""
+    def series(x):
+        return 2 / math.sqrt(math.pi) * math.fsum(
+            (-1) ** n * x ** (2 * n + 1) / (math.factorial(n) * (2 * n + 1)) for n in range(80))
+    return np.vectorize(series, otypes=[np.float64])(a)
+
+
+def optional_axis(data: st.DataObject, arrays: list[np.ndarray]) -> dict:
+    """axis: None (the flattened tensor) or one axis, negative allowed."""
+    ndim = arrays[0].ndim
+    return {"axis": data.draw(st.none() | st.integers(-ndim, ndim - 1)) if ndim else None}
 
 
 def np_logsumexp(a, axis=None, keepdims=False):
@@ -290,6 +343,26 @@ CASES = [
            elementwise("off_grid", params=_clip_bounds)),
     OpCase("where", lambda a, b, condition: ag.where(condition, a, b),
            lambda a, b, condition: np.where(condition, a, b), where_inputs),
+    OpCase("square", ag.square, np.square, elementwise("real")),
+    OpCase("square_method", lambda a: a.square(), np.square, elementwise("real")),
+    OpCase("reciprocal", ag.reciprocal, np.reciprocal, elementwise("nonzero")),
+    OpCase("softsign", ag.softsign, lambda a: a / (1 + np.abs(a)), elementwise("off_grid")),
+    OpCase("log1p", ag.log1p, np.log1p, elementwise("above_minus_one")),
+    OpCase("expm1", ag.expm1, np.expm1, elementwise("real")),
+    OpCase("log2", ag.log2, np.log2, elementwise("positive")),
+    OpCase("log10", ag.log10, np.log10, elementwise("positive")),
+    OpCase("erf", ag.erf, np_erf, elementwise("real")),
+    OpCase("softplus", ag.softplus, lambda a: np.logaddexp(0.0, a), elementwise("wide")),
+    # trigonometric and hyperbolic
+    OpCase("sin", ag.sin, np.sin, elementwise("real")),
+    OpCase("cos", ag.cos, np.cos, elementwise("real")),
+    OpCase("cos_method", lambda a: a.cos(), np.cos, elementwise("real")),
+    OpCase("tan", ag.tan, np.tan, elementwise("inside_unit")),
+    OpCase("arcsin", ag.arcsin, np.arcsin, elementwise("inside_unit")),
+    OpCase("arccos", ag.arccos, np.arccos, elementwise("inside_unit")),
+    OpCase("arctan", ag.arctan, np.arctan, elementwise("real")),
+    OpCase("sinh", ag.sinh, np.sinh, elementwise("real")),
+    OpCase("cosh", ag.cosh, np.cosh, elementwise("real")),
     # matrix products
     OpCase("matmul", lambda a, b: a @ b, np.matmul, matmul_inputs),
     OpCase("linear", ag.linear, lambda x, w, b: x @ w + b, linear_inputs, kinds=("matrix",)),
@@ -324,6 +397,20 @@ CASES = [
     OpCase("min", ag.min, np.min, elementwise("off_grid", unique=True, params=reduction_axes)),
     OpCase("sum_method", lambda a, axis, keepdims: a.sum(axis, keepdims), np.sum,
            elementwise("real", params=reduction_axes)),
+    OpCase("mean_torch_names", lambda a, axis, keepdims: a.mean(dim=axis, keepdim=keepdims), np.mean,
+           elementwise("real", params=reduction_axes)),
+    OpCase("prod", ag.prod, np.prod, elementwise("nonzero", params=reduction_axes)),
+    OpCase("prod_with_zeros", ag.prod, np.prod, elementwise("with_zeros", params=reduction_axes)),
+    OpCase("cumsum", ag.cumsum, np.cumsum, elementwise("real", params=optional_axis)),
+    OpCase("cumsum_method", lambda a, axis: a.cumsum(dim=axis), np.cumsum,
+           elementwise("real", params=optional_axis)),
+    # distinct values: a slice of equal values is std's kink (where its gradient is 0)
+    OpCase("std", ag.std, np.std, elementwise("off_grid", unique=True, params=reduction_axes)),
+    OpCase("std_torch_names", lambda a, axis, keepdims: a.std(dim=axis, keepdim=keepdims), np.std,
+           elementwise("off_grid", unique=True, params=reduction_axes)),
+    OpCase("norm", ag.norm, np_euclidean_norm, elementwise("nonzero", params=reduction_axes)),
+    OpCase("norm_vector", ag.norm, np.linalg.norm, vector_norm_inputs, kinds=NOT_SCALAR),
+    OpCase("norm_matrix", ag.norm, np.linalg.norm, matrix_norm_inputs, kinds=("matrix", "broadcast")),
     # softmax family
     OpCase("logsumexp", ag.logsumexp, np_logsumexp, elementwise("wide", params=reduction_axes)),
     OpCase("softmax", ag.softmax, lambda a, axis: np.exp(np_log_softmax(a, axis)),
@@ -361,6 +448,12 @@ CASES = [
 def op_table() -> list[OpCase]:
     """The whole table, for tests about the table itself."""
     return CASES
+
+
+@pytest.fixture
+def ops_without_gradient() -> frozenset[str]:
+    """The exported ops the table leaves out because they record nothing."""
+    return WITHOUT_GRADIENT
 
 
 def pytest_generate_tests(metafunc) -> None:

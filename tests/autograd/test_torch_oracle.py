@@ -21,6 +21,10 @@ class AutogradLib:
     softmax, log_softmax, logsumexp = ag.softmax, ag.log_softmax, ag.logsumexp
     sum, mean, max, var = ag.sum, ag.mean, ag.max, ag.var
     concatenate, stack, cross_entropy = ag.concatenate, ag.stack, ag.softmax_cross_entropy
+    sin, cos, tan, arcsin, arccos, arctan = ag.sin, ag.cos, ag.tan, ag.arcsin, ag.arccos, ag.arctan
+    sinh, cosh, log1p, expm1, log2, log10 = ag.sinh, ag.cosh, ag.log1p, ag.expm1, ag.log2, ag.log10
+    erf, softplus, square, reciprocal = ag.erf, ag.softplus, ag.square, ag.reciprocal
+    prod, cumsum, std, norm = ag.prod, ag.cumsum, ag.std, ag.norm
 
     @staticmethod
     def clip(x, low, high):
@@ -39,6 +43,26 @@ class TorchLib:
     exp, log, sqrt, abs, tanh, sigmoid, relu = (torch.exp, torch.log, torch.sqrt, torch.abs, torch.tanh,
                                                 torch.sigmoid, torch.relu)
     where = torch.where
+    sin, cos, tan, sinh, cosh = torch.sin, torch.cos, torch.tan, torch.sinh, torch.cosh
+    arcsin, arccos, arctan = torch.arcsin, torch.arccos, torch.arctan
+    log1p, expm1, log2, log10 = torch.log1p, torch.expm1, torch.log2, torch.log10
+    erf, softplus, square, reciprocal = torch.erf, functional.softplus, torch.square, torch.reciprocal
+
+    @staticmethod
+    def prod(x, axis):
+        return torch.prod(x, dim=axis)
+
+    @staticmethod
+    def cumsum(x, axis):
+        return torch.cumsum(x, dim=axis)
+
+    @staticmethod
+    def std(x, axis=None, ddof=0):
+        return torch.std(x, dim=axis, correction=ddof)
+
+    @staticmethod
+    def norm(x, ord=None, axis=None):
+        return torch.linalg.norm(x, ord, dim=axis)
 
     @staticmethod
     def maximum(a, b):
@@ -143,6 +167,26 @@ def classifier_head(lib, z, w):
     return -lib.mean(log_probs[lib.constant(np.arange(3)), lib.constant(np.array([1, 0, 1]))])
 
 
+def trigonometry(lib, a, b):
+    squashed = lib.tanh(b) * 0.9  # inside (-1, 1), where arcsin and arccos are smooth
+    angles = lib.arctan(a) + lib.arcsin(squashed) - lib.arccos(squashed)
+    waves = lib.sin(angles) * lib.cos(a * b) + lib.tan(0.5 * lib.tanh(a))
+    return lib.sum(waves + lib.sinh(b) * lib.cosh(0.5 * a))
+
+
+def special_functions(lib, a, b):
+    positive = lib.softplus(a) + 0.1
+    logs = lib.log1p(b * b) * lib.expm1(-positive) + lib.log2(positive) - lib.log10(1.0 + b * b)
+    return lib.sum(logs + lib.erf(a * b) + lib.square(a) * lib.reciprocal(2.0 + b * b))
+
+
+def statistics(lib, x, y):
+    spread = lib.sum(lib.std(x, axis=0)) + lib.sum(lib.std(y, axis=1, ddof=1))
+    sizes = lib.sum(lib.norm(x, None, 1)) + lib.sum(lib.norm(y, 1, 0)) + lib.norm(x, "fro")
+    running = lib.sum(lib.cumsum(x, 1) * lib.cumsum(y.T, 0))
+    return spread + sizes + running + lib.sum(lib.prod(x, 1)) * lib.sum(lib.prod(y, 0))
+
+
 PROGRAMS = {
     "mlp": (mlp, [(4, 3), (3, 5), (5,), (5, 3), (3,)]),
     "attention": (attention, [(4, 3), (5, 3), (5, 2)]),
@@ -151,6 +195,9 @@ PROGRAMS = {
     "selections": (selections, [(2, 3), (2, 1)]),
     "reshaping": (reshaping, [(3, 2), (2, 3)]),
     "classifier_head": (classifier_head, [(3, 4), (4, 2)]),
+    "trigonometry": (trigonometry, [(2, 3), (3,)]),
+    "special_functions": (special_functions, [(2, 3), (3,)]),
+    "statistics": (statistics, [(3, 4), (4, 3)]),
 }
 
 
@@ -184,7 +231,8 @@ def test_value_and_gradient_match_torch(name, data):
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-8, atol=1e-10)
 
 
-@pytest.mark.parametrize("name", ["mlp", "attention", "elementwise_soup", "classifier_head"])
+@pytest.mark.parametrize("name", ["mlp", "attention", "elementwise_soup", "classifier_head", "trigonometry",
+                                  "special_functions", "statistics"])
 @settings(max_examples=5, deadline=None)
 @given(data=st.data())
 def test_hessian_vector_product_matches_torch(name, data):
@@ -207,3 +255,33 @@ def test_max_splits_ties_like_torch_amax():
     t = torch.tensor(values, requires_grad=True)
     torch.amax(t, dim=1).sum().backward()
     np.testing.assert_allclose(x.grad.data, t.grad.numpy())
+
+
+@pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 4.0], [0.0, 1.5, 0.0, 2.0], [0.0, 0.0, 0.0, 1.0]])
+def test_prod_with_zeros_matches_torch_to_second_order(values):
+    x = ag.Tensor(values, requires_grad=True, dtype=np.float64)
+    (g,) = ag.grad(ag.prod(x), [x], create_graph=True)
+    (hv,) = ag.grad((g * ag.Tensor([1.0, -2.0, 0.5, 3.0], dtype=np.float64)).sum(), [x])
+    t = torch.tensor(values, requires_grad=True, dtype=torch.float64)
+    (torch_g,) = torch.autograd.grad(torch.prod(t), [t], create_graph=True)
+    (torch_hv,) = torch.autograd.grad((torch_g * torch.tensor([1.0, -2.0, 0.5, 3.0])).sum(), [t])
+    np.testing.assert_array_equal(g.data, torch_g.detach().numpy())
+    np.testing.assert_array_equal(hv.data, torch_hv.numpy())
+
+
+def test_norm_gradient_at_zero_matches_torch():
+    values = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]])
+    x = ag.Tensor(values, requires_grad=True, dtype=np.float64)
+    ag.norm(x, axis=1).sum().backward()
+    t = torch.tensor(values, requires_grad=True)
+    torch.linalg.norm(t, dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-15)
+
+
+def test_argmax_argmin_and_sign_match_torch_on_ties():
+    values = np.array([[1.0, 3.0, 3.0, -1.0], [0.0, -2.0, 0.0, -2.0]])
+    t = torch.tensor(values)
+    for axis in (0, 1):
+        np.testing.assert_array_equal(ag.argmax(values, dim=axis).data, torch.argmax(t, dim=axis).numpy())
+        np.testing.assert_array_equal(ag.argmin(values, dim=axis).data, torch.argmin(t, dim=axis).numpy())
+    np.testing.assert_array_equal(ag.sign(values).data, torch.sign(t).numpy())
