@@ -133,14 +133,37 @@ def _integer_indices(op: str, index: Any) -> np.ndarray:
     return indices
 
 
-def _check_bounds(op: str, indices: np.ndarray, size: int, axis: int, negative_ok: bool) -> None:
-    """Every index picks one of `size` positions (counting from the end too when `negative_ok`)."""
+def _check_bounds(op: str, indices: np.ndarray, size: int, indexed: str, negative_ok: bool) -> None:
+    """Every index picks one of `size` positions (counting from the end too when `negative_ok`);
+    `indexed` says what they index, for the error."""
     low = -size if negative_ok else 0
     outside = (indices < low) | (indices >= size)
     if outside.any():
-        valid = f"{low} to {size - 1}" if size else "none, the dimension is empty"
-        raise IndexError(f"{op}: index {indices[outside].flat[0]} is out of range for dimension {axis} "
-                         f"of size {size} (valid: {valid}).")
+        valid = f"{low} to {size - 1}" if size else "none, it is empty"
+        raise IndexError(f"{op}: index {indices[outside].flat[0]} is out of range for {indexed} "
+                         f"(valid: {valid}).")
+
+
+def _check_fits(op: str, index: np.ndarray, dim: int, shape: tuple[int, ...], name: str,
+                along_dim_too: bool = False) -> None:
+    """PyTorch's rule for gather and scatter: `index` has the dimensions of `shape` and is no
+    longer in any of them (along `dim` too when `along_dim_too`)."""
+    if index.ndim != len(shape) or any(
+            i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if along_dim_too or d != dim):
+        where_ = "in every dimension" if along_dim_too else f"in every dimension except dim={dim}"
+        raise ValueError(f"{op}: index of shape {index.shape} does not fit {name} of shape {shape}; it "
+                         f"needs the same number of dimensions and may be no larger {where_}.")
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
+def _dimension(x: Tensor, axis: int) -> str:
+    return f"dimension {axis} of size {x.shape[axis]}"
 
 
 def _positions_along(indices: np.ndarray, axis: int, sizes: tuple[int, ...]) -> tuple:
@@ -157,7 +180,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     return GetItem.apply(a, index=_normalize_index(index))
 
 
-def take_along_axis(x: Tensor, indices: Any, axis: Optional[int]) -> Tensor:
+def take_along_axis(x: Tensor, indices: Any, axis: Optional[int] = -1) -> Tensor:
     """numpy's take_along_axis: out[..., p, ...] = x[..., indices[..., p, ...], ...] along `axis`.
 
     `indices` has x's number of dimensions; its other dimensions broadcast against x's. Negative
@@ -173,7 +196,7 @@ def take_along_axis(x: Tensor, indices: Any, axis: Optional[int]) -> Tensor:
         raise ValueError(f"take_along_axis: indices have {indices.ndim} dimensions but x has {x.ndim} "
                          f"(shape {x.shape}); give indices the same number of dimensions, e.g. with "
                          "expand_dims or keepdims=True on the argmax that made them.")
-    _check_bounds("take_along_axis", indices, x.shape[axis], axis, negative_ok=True)
+    _check_bounds("take_along_axis", indices, x.shape[axis], _dimension(x, axis), negative_ok=True)
     return getitem(x, _positions_along(indices, axis, x.shape))
 
 
@@ -188,17 +211,8 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     index = _integer_indices("gather", index)
     dim = axis_index("gather", dim, x.ndim)
     _check_fits("gather", index, dim, x.shape, "x")
-    _check_bounds("gather", index, x.shape[dim], dim, negative_ok=False)
+    _check_bounds("gather", index, x.shape[dim], _dimension(x, dim), negative_ok=False)
     return getitem(x, _positions_along(index, dim, index.shape))
-
-
-def _check_fits(op: str, index: np.ndarray, dim: int, shape: tuple[int, ...], name: str,
-                along_dim_too: bool = False) -> None:
-    if index.ndim != len(shape) or any(
-            i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if along_dim_too or d != dim):
-        where_ = "in every dimension" if along_dim_too else f"in every dimension except dim={dim}"
-        raise ValueError(f"{op}: index of shape {index.shape} does not fit {name} of shape {shape}; it "
-                         f"needs the same number of dimensions and may be no larger {where_}.")
 
 
 def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
@@ -213,7 +227,7 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}; use gather or "
                          "take_along_axis to pick a different position for each row.")
-    _check_bounds("index_select", index, x.shape[dim], dim, negative_ok=False)
+    _check_bounds("index_select", index, x.shape[dim], _dimension(x, dim), negative_ok=False)
     return getitem(x, (slice(None),) * dim + (index.reshape(-1),))
 
 
@@ -231,9 +245,8 @@ def index_put(x: Tensor, index: Any, values: Any, accumulate: bool = False) -> T
     values = lift(values, x)
     target = np.empty(x.shape, dtype=bool)[index].shape
     if not _broadcasts_to(values.shape, target):
-        raise ValueError(f"index_put: values of shape {values.shape} cannot be written into the "
-                         f"{target} positions x[index] selects; give values that shape, or one that "
-                         "broadcasts to it.")
+        raise ValueError(f"index_put: values of shape {values.shape} cannot be written into x[index], "
+                         f"which has shape {target}; give values that shape, or one that broadcasts to it.")
     if not accumulate and not (_is_basic(index) or _is_mask(index)):
         counts = np.zeros(x.shape, dtype=np.intp)
         np.add.at(counts, index, 1)
@@ -243,13 +256,6 @@ def index_put(x: Tensor, index: Any, values: Any, accumulate: bool = False) -> T
                              "more than once, so which value lands there is arbitrary; pass "
                              "accumulate=True to add the values up, or remove the repeats.")
     return IndexPut.apply(x, values, index=index, accumulate=bool(accumulate), shape=target)
-
-
-def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    try:
-        return np.broadcast_shapes(shape, target) == target
-    except ValueError:
-        return False
 
 
 def scatter(x: Tensor, dim: int, index: Any, src: Any, reduce: Optional[str] = None) -> Tensor:
@@ -266,7 +272,7 @@ def scatter(x: Tensor, dim: int, index: Any, src: Any, reduce: Optional[str] = N
     index = _integer_indices("scatter", index)
     dim = axis_index("scatter", dim, x.ndim)
     _check_fits("scatter", index, dim, x.shape, "x")
-    _check_bounds("scatter", index, x.shape[dim], dim, negative_ok=False)
+    _check_bounds("scatter", index, x.shape[dim], _dimension(x, dim), negative_ok=False)
     if isinstance(src, (Tensor, np.ndarray, list)):
         src = lift(src, x)
         _check_fits("scatter", index, dim, src.shape, "src", along_dim_too=True)
@@ -288,7 +294,7 @@ def one_hot(indices: Any, num_classes: Optional[int] = None) -> Tensor:
         num_classes = int(indices.max()) + 1
     if num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be 0 or more (or -1 to infer it), got {num_classes}.")
-    _check_bounds("one_hot", indices, num_classes, indices.ndim, negative_ok=False)
+    _check_bounds("one_hot", indices, num_classes, f"num_classes={num_classes}", negative_ok=False)
     encoded = indices[..., None] == np.arange(num_classes)
     return Tensor._make(encoded.astype(get_default_dtype()), False, None)
 

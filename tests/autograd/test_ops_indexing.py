@@ -122,7 +122,7 @@ def test_index_put_refuses_to_write_one_position_twice():
 
 
 def test_index_put_names_values_that_do_not_fit():
-    with pytest.raises(ValueError, match=r"index_put: values of shape \(3,\) cannot be written into the \(2,\)"):
+    with pytest.raises(ValueError, match=r"index_put: values of shape \(3,\) cannot be written into x\[index\], which has shape \(2,\)"):
         ag.index_put(ag.Tensor(np.zeros(4)), [0, 1], ag.Tensor([1.0, 2.0, 3.0]))
 
 
