@@ -186,6 +186,11 @@ class Tensor:
     def __abs__(self): return _ops.abs(self)
     def __getitem__(self, index): return _ops.getitem(self, index)
 
+    def __setitem__(self, index, value):
+        """Write `value` at `index` in place; not recorded, so on a tensor that requires grad
+        only under no_grad() (autograd.index_put is the recorded, out-of-place write)."""
+        _ops.indexing.setitem(self, index, value)
+
     # Comparisons give tensors that record nothing (their gradient is zero almost everywhere).
     def __lt__(self, other): return _compare(np.less, self, other)
     def __le__(self, other): return _compare(np.less_equal, self, other)
@@ -251,11 +256,23 @@ class Tensor:
     def log_softmax(self, axis=-1): return _ops.log_softmax(self, axis)
     def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
     def transpose(self, *axes): return _ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+    def permute(self, *dims): return _ops.permute(self, *dims)
     def swapaxes(self, axis1, axis2): return _ops.swapaxes(self, axis1, axis2)
     def squeeze(self, axis=None): return _ops.squeeze(self, axis)
     def expand_dims(self, axis): return _ops.expand_dims(self, axis)
+    def unsqueeze(self, dim): return _ops.unsqueeze(self, dim)
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
-    def flatten(self): return _ops.reshape(self, (-1,))
+    def flatten(self, start_dim=0, end_dim=-1): return _ops.flatten(self, start_dim, end_dim)
+    def flip(self, axis=None): return _ops.flip(self, axis)
+    def roll(self, shift, axis=None): return _ops.roll(self, shift, axis)
+    def repeat(self, repeats, axis=None): return _ops.repeat(self, repeats, axis)  # numpy's, not torch's
+    def tile(self, *reps): return _ops.tile(self, reps[0] if len(reps) == 1 else reps)
+    def split(self, indices_or_sections, axis=0): return _ops.split(self, indices_or_sections, axis)
+    def chunk(self, chunks, dim=0): return _ops.chunk(self, chunks, dim)
+    def gather(self, dim, index): return _ops.gather(self, dim, index)
+    def index_select(self, dim, index): return _ops.index_select(self, dim, index)
+    def tril(self, diagonal=0): return _ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return _ops.triu(self, diagonal)
     def matmul(self, other): return _ops.matmul(self, other)
     def outer(self, other): return _ops.outer(self, other)
     def inverse(self): return _ops.inv(self)

@@ -3,11 +3,14 @@ from autograd.ops.arithmetic import add, div, mul, neg, power, sub
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
                                       relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
 from autograd.ops.einsum import einsum, outer, tensordot
+from autograd.ops.indexing import (gather, getitem, index_put, index_select, one_hot, scatter,
+                                   take_along_axis, tril, triu)
 from autograd.ops.linalg import det, inv, linear, matmul, solve
 from autograd.ops.norms import norm, std, var
+from autograd.ops.rearrange import chunk, concatenate, flip, pad, repeat, roll, split, stack
 from autograd.ops.reduce import all, any, argmax, argmin, cumsum, max, mean, min, prod, sum
-from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
-                                squeeze, stack, swapaxes, transpose)
+from autograd.ops.shape import (astype, broadcast_to, expand_dims, flatten, permute, reshape, squeeze,
+                                swapaxes, tile, transpose, unsqueeze)
 from autograd.ops.softmax import log_softmax, logsumexp, softmax, softmax_cross_entropy
 from autograd.ops.special import erf, expm1, log1p, log10, log2, softplus
 from autograd.ops.trigonometric import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
@@ -23,6 +26,9 @@ __all__ = [
     "sum", "mean", "max", "min", "var", "std", "prod", "norm", "cumsum",
     "argmax", "argmin", "any", "all",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
-    "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",
-    "concatenate", "stack", "astype",
+    "reshape", "transpose", "permute", "swapaxes", "squeeze", "expand_dims", "unsqueeze", "flatten",
+    "broadcast_to", "tile", "astype",
+    "getitem", "take_along_axis", "gather", "index_select", "index_put", "scatter", "one_hot",
+    "tril", "triu",
+    "concatenate", "stack", "split", "chunk", "flip", "roll", "pad", "repeat",
 ]

@@ -1,4 +1,5 @@
-"""Ops that move elements without changing them: reshape, transpose, broadcast, indexing, joins.
+"""Ops that change a tensor's shape or the order of its axes, not its elements: reshape,
+transpose / permute, squeeze / unsqueeze, flatten, broadcast_to, tile, and the dtype cast.
 
 Each backward moves the gradient back the same way, so it is again one of these ops.
 """
@@ -32,11 +33,13 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """out's axis i is a's axis axes[i]; the gradient goes back by the inverse permutation."""
+
     name = "transpose"
     derivatives = ("grad transposed back",)
 
     def __init__(self, axes: Optional[tuple[int, ...]]) -> None:
-        self.axes = axes
+        self.axes = axes  # None (reverse all) or a permutation of 0 .. ndim - 1, none negative
 
     def forward(self, a):
         return np.transpose(a, self.axes)
@@ -65,101 +68,6 @@ class BroadcastTo(Function):
         return (unbroadcast(grad, self.parents[0].shape),)
 
 
-def _is_basic(index: tuple) -> bool:
-    """True when the index has only ints, slices, None and Ellipsis, so no element repeats."""
-    return all(isinstance(i, (int, np.integer, slice, type(None), type(Ellipsis))) for i in index)
-
-
-class GetItem(Function):
-    """a[index]; the gradient is scattered back, repeated indices adding up."""
-
-    name = "getitem"
-    symbol = "[]"
-    derivatives = ("grad placed back at the indexed positions, 0 elsewhere",)
-
-    def __init__(self, index: tuple) -> None:
-        self.index = index
-
-    def forward(self, a):
-        return a[self.index]
-
-    def backward(self, grad, out):
-        shape = self.parents[0].shape
-        if isinstance(grad, Tensor):
-            return (ScatterAdd.apply(grad, shape=shape, index=self.index),)
-        return (scatter_add(np.asarray(grad), shape, self.index),)
-
-
-def scatter_add(values: np.ndarray, shape: tuple[int, ...], index: tuple) -> np.ndarray:
-    """zeros(shape) with `values` added at `index`; repeated indices add up."""
-    result = np.zeros(shape, dtype=values.dtype)
-    if _is_basic(index) or (len(index) == 1 and getattr(index[0], "dtype", None) == bool):
-        result[index] = values
-    else:
-        np.add.at(result, index, values)
-    return result
-
-
-class ScatterAdd(Function):
-    """zeros(shape) with `grad` added at `index` (the backward of indexing)."""
-
-    name = "scatter_add"
-    derivatives = ("grad read back at the indexed positions",)
-
-    def __init__(self, shape: tuple[int, ...], index: tuple) -> None:
-        self.shape, self.index = shape, index
-
-    def forward(self, grad):
-        return scatter_add(grad, self.shape, self.index)
-
-    def backward(self, grad, out):
-        return (grad[self.index],)
-
-
-class Concatenate(Function):
-    name = "concatenate"
-    derivatives = ("the matching slice of grad",)
-
-    def __init__(self, axis: int) -> None:
-        self.axis = axis
-
-    def forward(self, *arrays):
-        try:
-            return np.concatenate(arrays, axis=self.axis)
-        except ValueError as error:
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise ValueError(f"concatenate along axis {self.axis}: shapes {shapes} do not fit "
-                             f"({error}). All dimensions except axis {self.axis} must match.") from None
-
-    def backward(self, grad, out):
-        grads, start = [], 0
-        axis = self.axis % grad.ndim
-        for parent in self.parents:
-            stop = start + parent.shape[axis]
-            grads.append(grad[(slice(None),) * axis + (slice(start, stop),)])
-            start = stop
-        return tuple(grads)
-
-
-class Stack(Function):
-    name = "stack"
-    derivatives = ("the matching slice of grad",)
-
-    def __init__(self, axis: int) -> None:
-        self.axis = axis
-
-    def forward(self, *arrays):
-        try:
-            return np.stack(arrays, axis=self.axis)
-        except ValueError:
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise ValueError(f"stack: all tensors must have the same shape, got {shapes}.") from None
-
-    def backward(self, grad, out):
-        axis = self.axis % grad.ndim
-        return tuple(grad[(slice(None),) * axis + (i,)] for i in range(len(self.parents)))
-
-
 class AsType(Function):
     name = "astype"
     derivatives = ("grad cast back to the input's dtype",)
@@ -174,6 +82,15 @@ class AsType(Function):
         return (grad.astype(self.parents[0].dtype),)
 
 
+def axis_index(op: str, axis: Any, ndim: int) -> int:
+    """`axis` as an index 0 .. ndim - 1 (negative counts from the end), or an error naming `op`."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not -ndim <= axis < ndim:
+        valid = f"{-ndim} to {ndim - 1}" if ndim else "none, a 0-d tensor has no axes"
+        raise np.exceptions.AxisError(f"{op}: axis {axis!r} is out of range for a tensor with {ndim} "
+                                      f"dimensions (valid: {valid}).")
+    return int(axis) % ndim
+
+
 def _as_shape(shape: Any) -> tuple[int, ...]:
     return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
 
@@ -184,13 +101,34 @@ def reshape(a: Tensor, shape: Any) -> Tensor:
 
 
 def transpose(a: Tensor, axes: Optional[Sequence[int]] = None) -> Tensor:
-    """Permute the axes (reverse them when `axes` is None)."""
-    return Transpose.apply(lift(a), axes=None if axes is None else tuple(int(i) for i in axes))
+    """numpy's transpose: out's axis i is a's axis axes[i] (all axes reversed when None).
+
+    `axes` lists every axis once; negative ones count from the end. Unlike PyTorch's
+    ``transpose(dim0, dim1)``, which swaps two axes (that is `swapaxes` here).
+    """
+    a = lift(a)
+    if axes is None:
+        return Transpose.apply(a, axes=None)
+    order = tuple(axis_index("transpose", axis, a.ndim) for axis in axes)
+    if sorted(order) != list(range(a.ndim)):
+        raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the {a.ndim} axes of a "
+                         f"tensor of shape {a.shape}; list each axis once, e.g. {tuple(range(a.ndim))[::-1]}.")
+    return Transpose.apply(a, axes=order)
+
+
+def permute(a: Tensor, *dims: Any) -> Tensor:
+    """PyTorch's permute: out's axis i is a's axis dims[i]; ``permute(x, 1, 0)`` or
+    ``permute(x, (1, 0))``. The same as numpy's transpose with every axis listed."""
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        dims = tuple(dims[0])
+    return transpose(a, dims)
 
 
 def swapaxes(a: Tensor, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+    """Exchange two axes (PyTorch's two-argument transpose)."""
+    a = lift(a)
     axes = list(range(a.ndim))
+    axis1, axis2 = axis_index("swapaxes", axis1, a.ndim), axis_index("swapaxes", axis2, a.ndim)
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return transpose(a, axes)
 
@@ -207,6 +145,30 @@ def expand_dims(a: Tensor, axis: Any) -> Tensor:
     return reshape(a, np.expand_dims(np.empty(a.shape, dtype=bool), axis).shape)
 
 
+def unsqueeze(a: Tensor, dim: int) -> Tensor:
+    """PyTorch's unsqueeze: insert an axis of length 1 so that it becomes axis `dim`
+    (-a.ndim - 1 .. a.ndim; negative counts from the end of the result)."""
+    a = lift(a)
+    dim = axis_index("unsqueeze", dim, a.ndim + 1)
+    return reshape(a, a.shape[:dim] + (1,) + a.shape[dim:])
+
+
+def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge axes start_dim .. end_dim (both included) into one; by default all, giving 1-D.
+
+    A 0-d tensor becomes 1-D with one element (as in numpy and PyTorch).
+    """
+    a = lift(a)
+    if a.ndim == 0:
+        return reshape(a, (1,))
+    start, end = axis_index("flatten", start_dim, a.ndim), axis_index("flatten", end_dim, a.ndim)
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of "
+                         f"shape {a.shape}; give start_dim <= end_dim.")
+    merged = int(np.prod(a.shape[start:end + 1]))
+    return reshape(a, a.shape[:start] + (merged,) + a.shape[end + 1:])
+
+
 def broadcast_to(a: Tensor, shape: Any) -> Tensor:
     """Repeat `a` along new or length-1 axes to reach `shape` (a read-only view)."""
     a = lift(a)
@@ -214,27 +176,26 @@ def broadcast_to(a: Tensor, shape: Any) -> Tensor:
     return a if a.shape == shape else BroadcastTo.apply(a, shape=shape)
 
 
-def _normalize_index(index: Any) -> tuple:
-    index = index if isinstance(index, tuple) else (index,)
-    return tuple(i.data if isinstance(i, Tensor) else np.asarray(i) if isinstance(i, list) else i
-                 for i in index)
-
-
-def getitem(a: Tensor, index: Any) -> Tensor:
-    """a[index] with numpy's rules: ints, slices, None, Ellipsis, boolean masks, integer arrays."""
-    return GetItem.apply(a, index=_normalize_index(index))
-
-
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
-    return Concatenate.apply(*[lift(t) for t in tensors], axis=axis)
-
-
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis."""
-    return Stack.apply(*[lift(t) for t in tensors], axis=axis)
-
-
 def astype(a: Tensor, dtype: Any) -> Tensor:
     """The same values in another dtype (gradients flow back in the original dtype)."""
     return AsType.apply(a, dtype=np.dtype(dtype))
+
+
+def tile(a: Tensor, reps: Any) -> Tensor:
+    """numpy's tile: `a` repeated reps[i] times along axis i, as whole blocks.
+
+    A shorter `reps` is padded with 1s in front, a shorter `a` gets leading axes of length 1.
+    (PyTorch calls this ``Tensor.repeat``.) Built as reshape, broadcast_to, reshape, so the
+    gradient of each element is the sum over its copies.
+    """
+    a = lift(a)
+    reps = _as_shape(reps)
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: reps {reps} has a negative count; each count must be 0 or more.")
+    ndim = max(a.ndim, len(reps))
+    shape = (1,) * (ndim - a.ndim) + a.shape
+    reps = (1,) * (ndim - len(reps)) + reps
+    # Axis i of length n becomes a pair (r, n): a length-1 copy axis stretched r times.
+    paired = reshape(a, tuple(m for n in shape for m in (1, n)))
+    copies = broadcast_to(paired, tuple(m for r, n in zip(reps, shape) for m in (r, n)))
+    return reshape(copies, tuple(r * n for r, n in zip(reps, shape)))

@@ -43,7 +43,7 @@ DOMAINS = {
 
 # Ops that have no gradient (their derivative is 0 wherever it exists), so they record nothing:
 # the table cannot check them; tests/autograd/test_ops_<family>.py test them one by one.
-WITHOUT_GRADIENT = frozenset({"sign", "argmax", "argmin", "any", "all"})
+WITHOUT_GRADIENT = frozenset({"sign", "argmax", "argmin", "any", "all", "one_hot"})
 
 Draw = Callable[[st.DataObject, str], tuple[list[np.ndarray], dict[str, Any]]]
 
@@ -287,7 +287,213 @@ def draw_index(strategy_of_shape: Callable[[tuple], st.SearchStrategy], min_dims
 
 
 def _permutation(data, arrays):
-    return {"axes": data.draw(st.none() | st.permutations(range(arrays[0].ndim)).map(tuple))}
+    """None, or every axis once, each written either counting from the front or from the end."""
+    ndim = arrays[0].ndim
+    order = data.draw(st.none() | st.permutations(range(ndim)))
+    if order is None:
+        return {"axes": None}
+    return {"axes": tuple(data.draw(st.sampled_from([i, i - ndim])) for i in order)}
+
+
+def _dims(data, arrays):
+    return {"dims": _permutation(data, arrays)["axes"] or tuple(range(arrays[0].ndim))[::-1]}
+
+
+def _axes_or_none(data, arrays):
+    """None, one axis (negative allowed) or a tuple of distinct axes."""
+    ndim = arrays[0].ndim
+    options = [st.none(), hnp.valid_tuple_axes(ndim, min_size=1)] if ndim else [st.none()]
+    if ndim:
+        options.append(st.integers(-ndim, ndim - 1))
+    return {"axis": data.draw(st.one_of(options))}
+
+
+def _flatten_range(data, arrays):
+    ndim = arrays[0].ndim
+    if ndim == 0:
+        return {"start_dim": 0, "end_dim": -1}
+    start = data.draw(st.integers(0, ndim - 1))
+    end = data.draw(st.integers(start, ndim - 1))
+    return {"start_dim": data.draw(st.sampled_from([start, start - ndim])),
+            "end_dim": data.draw(st.sampled_from([end, end - ndim]))}
+
+
+def np_flatten(a, start_dim, end_dim):
+    if a.ndim == 0:
+        return a.reshape(1)
+    start, end = start_dim % a.ndim, end_dim % a.ndim
+    return a.reshape(a.shape[:start] + (-1,) + a.shape[end + 1:]) if a.size else a.reshape(
+        a.shape[:start] + (0,) + a.shape[end + 1:])
+
+
+def _roll_shifts(data, arrays):
+    ndim = arrays[0].ndim
+    shift = st.integers(-4, 4)
+    form = data.draw(st.sampled_from(["flat", "one", "several"] if ndim else ["flat"]))
+    if form == "flat":
+        return {"shift": data.draw(shift), "axis": None}
+    if form == "one":
+        return {"shift": data.draw(shift), "axis": data.draw(st.integers(-ndim, ndim - 1))}
+    axes = data.draw(hnp.valid_tuple_axes(ndim, min_size=1))
+    return {"shift": tuple(data.draw(shift) for _ in axes), "axis": axes}
+
+
+def _pad_widths(data, ndim):
+    width = st.integers(0, 3)
+    return data.draw(st.sampled_from(["int", "pair", "per_axis"]).flatmap(lambda form: {
+        "int": width,
+        "pair": st.tuples(width, width),
+        "per_axis": st.tuples(*[st.tuples(width, width)] * ndim)}[form]))
+
+
+def pad_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    return [array(data, shape)], {"pad_width": _pad_widths(data, len(shape)),
+                                  "constant_values": data.draw(st.sampled_from([0, 0.0, -1.5, 2]))}
+
+
+def pad_copying_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    # reflect may copy one element many times; its gradient then sums the copies
+    return [array(data, shape)], {"pad_width": _pad_widths(data, len(shape)),
+                                  "mode": data.draw(st.sampled_from(["reflect", "symmetric", "edge", "wrap"]))}
+
+
+def repeat_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1))
+    axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1)) if shape else None
+    length = int(np.prod(shape)) if axis is None else shape[axis]
+    repeats = data.draw(st.integers(0, 3) | st.lists(st.integers(0, 3), min_size=length, max_size=length))
+    return [array(data, shape)], {"repeats": repeats, "axis": axis}
+
+
+def tile_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1))
+    reps = data.draw(st.integers(1, 3) | st.lists(st.integers(1, 3), max_size=3).map(tuple))
+    return [array(data, shape)], {"reps": reps}
+
+
+def split_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    length = shape[axis]
+    divisors = [n for n in range(1, length + 1) if length % n == 0]
+    sections = data.draw(st.sampled_from(divisors) | st.lists(st.integers(-length, length + 1), max_size=3))
+    return [array(data, shape)], {"indices_or_sections": sections, "axis": axis}
+
+
+def chunk_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    return [array(data, shape)], {"chunks": data.draw(st.integers(1, 6)), "dim": dim}
+
+
+def weighted_pieces(pieces):
+    """The pieces joined again, each scaled by its position: every piece gets its own gradient."""
+    return [piece * (k + 1) for k, piece in enumerate(pieces)]
+
+
+def np_chunk(a, chunks, dim):
+    size = -(-a.shape[dim] // chunks)
+    return np.split(a, range(size, a.shape[dim], size), axis=dim)
+
+
+def take_along_axis_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    axis = data.draw(st.sampled_from([None, *range(-len(shape), len(shape))]))
+    if axis is None:
+        length, index_shape = int(np.prod(shape)), (data.draw(st.integers(1, 4)),)
+    else:
+        length = shape[axis]
+        index_shape = tuple(data.draw(st.integers(1, 4)) if d == axis % len(shape)
+                            else data.draw(st.sampled_from([1, n])) for d, n in enumerate(shape))
+    indices = data.draw(hnp.arrays(np.int64, index_shape, elements=st.integers(-length, length - 1)))
+    return [array(data, shape)], {"indices": indices, "axis": axis}
+
+
+def gather_inputs(data, kind):
+    """x, dim and an index no larger than x except along dim (values may repeat)."""
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    index_shape = tuple(data.draw(st.integers(1, 4 if d == dim % len(shape) else n))
+                        for d, n in enumerate(shape))
+    index = data.draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, shape[dim] - 1)))
+    return [array(data, shape)], {"dim": dim, "index": index}
+
+
+def np_gather(x, dim, index):
+    cropped = tuple(slice(None) if d == dim % x.ndim else slice(0, n) for d, n in enumerate(index.shape))
+    return np.take_along_axis(x[cropped], index, axis=dim)
+
+
+def index_select_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    index = data.draw(hnp.arrays(np.int64, (data.draw(st.integers(1, 4)),),
+                                 elements=st.integers(0, shape[dim] - 1)))
+    return [array(data, shape)], {"dim": dim, "index": index}
+
+
+def _broadcastable_to(data, shape):
+    """`shape` with some dimensions set to 1 and some leading ones dropped."""
+    kept = tuple(n if data.draw(st.booleans()) else 1 for n in shape)
+    return kept[data.draw(st.integers(0, len(kept))):]
+
+
+def index_put_inputs(data, kind, accumulate=False):
+    (shape,) = data.draw(shapes_of_kind(kind, 1))
+    if accumulate:  # integer arrays, positions may repeat
+        index = data.draw(hnp.integer_array_indices(shape)) if shape else ()
+    else:
+        index = data.draw(hnp.basic_indices(shape) | hnp.arrays(bool, shape))
+    target = np.empty(shape)[index].shape
+    return [array(data, shape), array(data, _broadcastable_to(data, target))], {
+        "index": index, "accumulate": accumulate}
+
+
+def np_index_put(x, values, index, accumulate):
+    out = x.copy()
+    if accumulate:  # numpy 2.4's add.at misreads values it broadcasts itself
+        np.add.at(out, index, np.broadcast_to(values, x[index].shape))
+    else:
+        out[index] = values
+    return out
+
+
+def scatter_inputs(data, kind, reduce=None):
+    """x, src and an index no larger than either (except x along dim); without a reduction,
+    no two entries of one line along dim write the same position."""
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=1))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    index_shape = tuple(data.draw(st.integers(1, n)) for n in shape)
+    length = shape[dim]
+    if reduce is None:
+        seed = data.draw(st.integers(0, 2**32 - 1))
+        lines = np.random.default_rng(seed).random(index_shape[:dim % len(shape)] + (length,)
+                                                   + index_shape[dim % len(shape) + 1:])
+        index = np.argsort(lines, axis=dim).take(range(index_shape[dim]), axis=dim)
+    else:
+        index = data.draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, length - 1)))
+    src_shape = tuple(n + data.draw(st.integers(0, 1)) for n in index_shape)
+    return [array(data, shape), array(data, src_shape)], {"dim": dim, "index": index, "reduce": reduce}
+
+
+def np_scatter(x, src, dim, index, reduce):
+    out = x.copy()
+    positions = tuple(index if d == dim % x.ndim else
+                      np.arange(n).reshape((-1,) + (1,) * (index.ndim - d - 1))
+                      for d, n in enumerate(index.shape))
+    values = src[tuple(slice(0, n) for n in index.shape)]
+    if reduce == "add":
+        np.add.at(out, positions, np.broadcast_to(values, index.shape))
+    else:
+        out[positions] = values
+    return out
+
+
+def triangle_inputs(data, kind):
+    (shape,) = data.draw(shapes_of_kind(kind, 1, min_dims=2))
+    return [array(data, shape)], {"k": data.draw(st.integers(-2, 2))}
 
 
 def _new_shape(data, arrays):
@@ -423,24 +629,61 @@ CASES = [
     OpCase("reshape", ag.reshape, np.reshape, elementwise("real", params=_new_shape)),
     OpCase("transpose", ag.transpose, np.transpose, elementwise("real", params=_permutation)),
     OpCase("T", lambda a: a.T, lambda a: a.T, elementwise("real")),
+    OpCase("permute", lambda a, dims: ag.permute(a, *dims), lambda a, dims: np.transpose(a, dims),
+           elementwise("real", params=_dims)),
+    OpCase("permute_method", lambda a, dims: a.permute(dims), lambda a, dims: np.transpose(a, dims),
+           elementwise("real", params=_dims)),
     OpCase("swapaxes", ag.swapaxes, np.swapaxes, elementwise("real", min_dims=1, params=_two_axes),
            kinds=NOT_SCALAR),
     OpCase("squeeze", ag.squeeze, np.squeeze, squeeze_inputs),
     OpCase("expand_dims", ag.expand_dims, np.expand_dims, elementwise(
         "real", params=lambda d, a: {"axis": d.draw(st.integers(-a[0].ndim - 1, a[0].ndim))})),
+    OpCase("unsqueeze", ag.unsqueeze, lambda a, dim: np.expand_dims(a, dim), elementwise(
+        "real", params=lambda d, a: {"dim": d.draw(st.integers(-a[0].ndim - 1, a[0].ndim))})),
+    OpCase("flatten", ag.flatten, np_flatten, elementwise("real", params=_flatten_range)),
     OpCase("broadcast_to", ag.broadcast_to, np.broadcast_to, broadcast_to_inputs),
+    OpCase("tile", ag.tile, np.tile, tile_inputs),
     OpCase("getitem_basic", ag.getitem, lambda a, index: a[index],
            draw_index(lambda s: hnp.basic_indices(s, allow_newaxis=True))),
     OpCase("getitem_integer_arrays", ag.getitem, lambda a, index: a[index],
            draw_index(lambda s: hnp.integer_array_indices(s), min_dims=1), kinds=NOT_SCALAR),
     OpCase("getitem_mask", ag.getitem, lambda a, index: a[index],
            draw_index(lambda s: hnp.arrays(bool, s))),
+    OpCase("take_along_axis", ag.take_along_axis, np.take_along_axis, take_along_axis_inputs,
+           kinds=NOT_SCALAR),
+    OpCase("gather", ag.gather, np_gather, gather_inputs, kinds=NOT_SCALAR),
+    OpCase("index_select", ag.index_select, lambda a, dim, index: np.take(a, index, axis=dim),
+           index_select_inputs, kinds=NOT_SCALAR),
+    OpCase("index_put", lambda x, values, **params: ag.index_put(x, values=values, **params), np_index_put,
+           index_put_inputs),
+    OpCase("index_put_accumulate", lambda x, values, **params: ag.index_put(x, values=values, **params),
+           np_index_put,
+           lambda data, kind: index_put_inputs(data, kind, accumulate=True), kinds=NOT_SCALAR),
+    OpCase("scatter", lambda x, src, **params: ag.scatter(x, src=src, **params), np_scatter, scatter_inputs,
+           kinds=NOT_SCALAR),
+    OpCase("scatter_reduce_add", lambda x, src, **params: ag.scatter(x, src=src, **params), np_scatter,
+           lambda data, kind: scatter_inputs(data, kind, reduce="add"), kinds=NOT_SCALAR),
+    OpCase("tril", ag.tril, np.tril, triangle_inputs, kinds=("matrix", "broadcast")),
+    OpCase("triu", ag.triu, np.triu, triangle_inputs, kinds=("matrix", "broadcast")),
     OpCase("concatenate", lambda *ts, axis: ag.concatenate(ts, axis=axis),
            lambda *arrays, axis: np.concatenate(arrays, axis=axis), concatenate_inputs, kinds=NOT_SCALAR),
     # a cast to the input's own dtype here; casts between dtypes are tested in test_ops.py
     OpCase("astype", lambda a: ag.astype(a, a.dtype), lambda a: a.copy(), elementwise("real")),
     OpCase("stack", lambda *ts, axis: ag.stack(ts, axis=axis),
            lambda *arrays, axis: np.stack(arrays, axis=axis), stack_inputs),
+    # pieces come back as a list: joined again, each scaled by its position
+    OpCase("split", lambda a, indices_or_sections, axis: ag.concatenate(
+        weighted_pieces(ag.split(a, indices_or_sections, axis)), axis),
+           lambda a, indices_or_sections, axis: np.concatenate(
+        weighted_pieces(np.split(a, indices_or_sections, axis)), axis), split_inputs, kinds=NOT_SCALAR),
+    OpCase("chunk", lambda a, chunks, dim: ag.concatenate(weighted_pieces(ag.chunk(a, chunks, dim)), dim),
+           lambda a, chunks, dim: np.concatenate(weighted_pieces(np_chunk(a, chunks, dim)), dim),
+           chunk_inputs, kinds=NOT_SCALAR),
+    OpCase("flip", ag.flip, np.flip, elementwise("real", params=_axes_or_none)),
+    OpCase("roll", ag.roll, np.roll, elementwise("real", params=_roll_shifts)),
+    OpCase("pad", ag.pad, np.pad, pad_inputs, kinds=NOT_SCALAR),
+    OpCase("pad_copying", ag.pad, np.pad, pad_copying_inputs, kinds=NOT_SCALAR),
+    OpCase("repeat", ag.repeat, np.repeat, repeat_inputs),
 ]
 
 
