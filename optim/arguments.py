@@ -152,9 +152,9 @@ def as_groups(params: Any, owner: str) -> list[dict[str, Any]]:
             f"parameter-group dicts: {owner}([w, b], lr=0.01)), but got {type(params).__name__}.")
     items = list(params)
     if not items:
-        problem = ("no parameters: the iterator or generator it was given is already used up (it "
-                   "yields its items only once; pass a list)" if isinstance(params, Iterator)
-                   else "an empty list of parameters")
+        problem = ("no parameters: the iterator or generator it was given yielded nothing (one "
+                   "already used up yields nothing, as a generator runs only once: pass a list)"
+                   if isinstance(params, Iterator) else "an empty list of parameters")
         raise ValueError(f"{owner} got {problem}. Pass the tensors to optimize, "
                          f"{owner}([w, b], lr=0.01), or use Keras's form {owner}(0.01) and let "
                          "model.compile hand the weights over.")
