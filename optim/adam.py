@@ -36,6 +36,10 @@ class Adam(Optimizer):
         amsgrad: use the running maximum of ``v`` (Reddi et al., 2018).
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
         **options: ``lr``, ``betas``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+
+    Example:
+        >>> model.compile(optimizer=Adam(1e-3), loss="mse")            # Keras's form
+        >>> opt = Adam([w, b], lr=1e-3, betas=(0.9, 0.99), eps=1e-8)   # PyTorch's form
     """
 
     def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
@@ -68,7 +72,9 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): before each Adam step,
-    ``w <- w - lr * weight_decay * w``. Same arguments as `Adam`; `weight_decay` defaults to 0.004.
+    ``w <- w - lr * weight_decay * w``. Same arguments and forms as `Adam` (Keras's
+    ``AdamW(1e-3, weight_decay=0.01)``, PyTorch's ``AdamW(params, lr=1e-3, weight_decay=0.01)``);
+    `weight_decay` defaults to 0.004.
     """
 
     def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,

@@ -26,6 +26,10 @@ class SGD(Optimizer):
         nesterov: use Nesterov momentum.
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
         **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+
+    Example:
+        >>> model.compile(optimizer=SGD(0.01, momentum=0.9), loss="mse")  # Keras's form
+        >>> opt = SGD([w, b], lr=0.01, momentum=0.9)                      # PyTorch's form
     """
 
     default_learning_rate = 0.01  # Keras's; the other optimizers default to 0.001
