@@ -5,7 +5,7 @@
     >>> history = model.fit(x, y, epochs=5)
 
 Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywidgets when a
-notebook has it) and nothing imports nn; inside it no two modules import each other (the file
+notebook has it, tensorboardX for the TensorBoard callback) and nothing imports nn; inside it no two modules import each other (the file
 format `nn.saving` knows no model class: models register themselves in `nn.models.registry`).
 tests/test_layering.py checks every import.
 """

@@ -17,7 +17,7 @@ from autograd.numeric import all_finite
 import optim
 from nn import losses as losses_module
 from nn import metrics as metrics_module
-from nn.callbacks import Callback, CallbackList, History
+from nn.callbacks import Callback, CallbackList, History, as_callback_list
 from nn.progress import ProgressBar, summary_line
 from nn.utils import get_rng
 
@@ -35,24 +35,30 @@ class Training:
         self._metric_ids: list[Any] = []
         self._metric_fns: list[Any] = []  # resolved on the first batch ("accuracy" by shapes)
         self._attached: Optional[list[int]] = None
+        # Set by a callback's on_train_begin (BackupAndRestore) to resume fit at this epoch.
+        self.resume_at_epoch: Optional[int] = None
 
     # ---- compile -------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None,
                 metrics: Optional[Sequence[Any]] = None) -> None:
         """Choose the optimizer, the loss and the metrics to report (names or objects).
 
-        Example: ``model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+        All-or-nothing: every argument is resolved before any is set, so a bad one (a metric
+        typo) raises with the model exactly as it was. Example:
+        ``model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
         metrics=["accuracy"])``.
         """
         if isinstance(metrics, (str, bytes)) or (metrics is not None and not isinstance(metrics, (list, tuple))):
             raise TypeError(f"metrics must be a list such as ['accuracy'], got {metrics!r}.")
-        self.optimizer = optim.get(optimizer)
-        self.loss = losses_module.get(loss)
-        self._metric_ids = list(metrics or [])
-        self.metrics_names = [getattr(metrics_module.get(m), "__name__", type(m).__name__)
-                              for m in self._metric_ids]
+        new_optimizer = optim.get(optimizer)
+        new_loss = losses_module.get(loss)
+        metric_ids = list(metrics or [])
+        metrics_names = [getattr(metrics_module.get(m), "__name__", type(m).__name__) for m in metric_ids]
+        if new_optimizer is not self.optimizer:
+            self._attached = None  # the same optimizer again keeps its weights and state
+        self.optimizer, self.loss = new_optimizer, new_loss
+        self._metric_ids, self.metrics_names = metric_ids, metrics_names
         self._metric_fns = []
-        self._attached = None
         self.compiled = True
 
     def get_compile_config(self) -> Optional[dict]:
@@ -86,11 +92,27 @@ class Training:
             self._attach_optimizer()
 
     def _attach_optimizer(self) -> None:
-        """Hand the trainable weights to the optimizer, unless it already holds exactly these."""
+        """Hand the trainable weights to the optimizer, unless it already holds exactly these.
+
+        When they changed since this model attached them (a layer frozen or unfrozen after
+        compile, fit or load_model: Keras's transfer-learning recipe), the optimizer is re-attached
+        and keeps the state of the weights that stay trainable.
+        """
         params = self.trainable_weights
-        if self._attached != [id(p) for p in params]:
+        ids = [id(p) for p in params]
+        if self._attached == ids:
+            return
+        if self._attached is None:
             self.optimizer.attach(params)
-            self._attached = [id(p) for p in params]
+        else:
+            self.optimizer.reattach(params)
+        self._attached = ids
+
+    def sync_optimizer(self) -> None:
+        """Bring the optimizer's weights up to date with `trainable_weights` if this model has
+        already handed it weights (``save`` calls it, so the saved state matches what trains)."""
+        if self.compiled and self._attached is not None and self.trainable_weights:
+            self._attach_optimizer()
 
     def _total_loss(self, y_true: np.ndarray, y_pred: ag.Tensor) -> ag.Tensor:
         with ag.name_scope("loss"):
@@ -151,7 +173,7 @@ class Training:
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int = 32, epochs: int = 1, verbose: int = 1,
             validation_split: float = 0.0, validation_data: Optional[tuple] = None, shuffle: bool = True,
-            callbacks: Optional[Iterable[Callback]] = None, initial_epoch: int = 0) -> History:
+            callbacks: Union[Callback, Iterable[Callback], None] = None, initial_epoch: int = 0) -> History:
         """Train for `epochs` passes over (x, y); returns a `History` of per-epoch logs.
 
         `validation_split` holds out the LAST fraction of the samples (before shuffling), as
@@ -173,11 +195,14 @@ class Training:
         history = History()
         extras = [ProgressBar(verbose, steps, epochs)] if verbose else []
         params = {"verbose": verbose, "epochs": epochs, "steps": steps}
-        callback_list = CallbackList([*(callbacks or []), history, *extras], self, params)
+        callback_list = CallbackList([*as_callback_list(callbacks), history, *extras], self, params)
         self.stop_training = False
         self.history = history
         rng = get_rng()
+        self.resume_at_epoch = None
         callback_list.call("on_train_begin", None)
+        if self.resume_at_epoch is not None:
+            initial_epoch = self.resume_at_epoch
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             callback_list.call("on_epoch_begin", epoch, None)
@@ -203,7 +228,7 @@ class Training:
         return {prefix + key: value for key, value in logs.items()}
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int = 32, verbose: int = 1,
-                 return_dict: bool = False, callbacks: Optional[Iterable[Callback]] = None
+                 return_dict: bool = False, callbacks: Union[Callback, Iterable[Callback], None] = None
                  ) -> Union[float, list[float], dict]:
         """The loss (with regularization) and metrics on (x, y), without training.
 
@@ -213,7 +238,7 @@ class Training:
         _check_positive_int(batch_size, "batch_size")
         x, y = as_arrays(x, y, "evaluate")
         self._prepare(x.shape, "evaluate", training=False)
-        callback_list = CallbackList(callbacks or [], self, {"verbose": verbose})
+        callback_list = CallbackList(as_callback_list(callbacks), self, {"verbose": verbose})
         started = time.perf_counter()
         logs = self._evaluate_arrays(x, y, batch_size, callback_list)
         if verbose:

@@ -1,11 +1,12 @@
 """Adagrad: per-coordinate steps shrinking with the sum of all past squared gradients."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from optim.optimizer import LearningRate, Optimizer, ParamsArg
+from optim.arguments import LearningRate, ParamsArg
+from optim.optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
@@ -15,18 +16,21 @@ class Adagrad(Optimizer):
     ``w <- w - lr * g / sqrt(acc + eps)``.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
-        learning_rate: defaults to 0.001 (``lr=`` is accepted too).
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``Adagrad(0.01)``. See `Optimizer`.
+        learning_rate: defaults to 0.001 (``lr=`` in PyTorch's spelling).
         initial_accumulator_value: the accumulator's start, >= 0. Defaults to 0.1.
-        epsilon: added under the square root for stability. Defaults to 1e-7.
+        epsilon: added under the square root for stability. Defaults to 1e-7
+            (``eps=`` in PyTorch's spelling).
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
-        **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+        **options: ``lr``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
+                 initial_accumulator_value: float = 0.1, epsilon: Optional[float] = None,
                  weight_decay: Optional[float] = None, **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate,
+        super().__init__(params, {"learning_rate": learning_rate,
                                   "initial_accumulator_value": initial_accumulator_value,
                                   "epsilon": epsilon, "weight_decay": weight_decay}, **options)
 

@@ -4,11 +4,12 @@ All use Keras's "epsilon hat" form: epsilon is added to the corrected root, not 
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from optim.optimizer import LearningRate, Optimizer, ParamsArg
+from optim.arguments import LearningRate, ParamsArg
+from optim.optimizer import Optimizer
 
 
 def _update_moments(grad: np.ndarray, state: dict[str, Any], hyper: dict[str, Any]) -> None:
@@ -26,20 +27,28 @@ class Adam(Optimizer):
     With ``amsgrad=True``, ``v_max <- max(v_max, v)`` replaces ``v`` in the last formula.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
-        learning_rate: defaults to 0.001 (``lr=`` is accepted too).
-        beta_1, beta_2: decay rates of the moments, in [0, 1). Defaults 0.9 and 0.999.
-        epsilon: added to ``sqrt(v)``. Defaults to 1e-7.
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``Adam(0.001)``. See `Optimizer`.
+        learning_rate: defaults to 0.001 (``lr=`` in PyTorch's spelling).
+        beta_1, beta_2: decay rates of the moments, in [0, 1). Defaults 0.9 and 0.999
+            (``betas=(b1, b2)`` in PyTorch's spelling).
+        epsilon: added to ``sqrt(v)``. Defaults to 1e-7 (``eps=`` in PyTorch's spelling).
         amsgrad: use the running maximum of ``v`` (Reddi et al., 2018).
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
-        **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+        **options: ``lr``, ``betas``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+
+    Example:
+        >>> model.compile(optimizer=Adam(1e-3), loss="mse")            # Keras's form
+        >>> opt = Adam([w, b], lr=1e-3, betas=(0.9, 0.99), eps=1e-8)   # PyTorch's form
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
+                 beta_1: Optional[float] = None, beta_2: Optional[float] = None,
+                 epsilon: Optional[float] = None,
                  amsgrad: bool = False, weight_decay: Optional[float] = None,
                  **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
+        super().__init__(params, {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
                                   "epsilon": epsilon, "amsgrad": amsgrad,
                                   "weight_decay": weight_decay}, **options)
 
@@ -63,12 +72,16 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): before each Adam step,
-    ``w <- w - lr * weight_decay * w``. Same arguments as `Adam`; `weight_decay` defaults to 0.004.
+    ``w <- w - lr * weight_decay * w``. Same arguments and forms as `Adam` (Keras's
+    ``AdamW(1e-3, weight_decay=0.01)``, PyTorch's ``AdamW(params, lr=1e-3, weight_decay=0.01)``);
+    `weight_decay` defaults to 0.004.
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, amsgrad: bool = False, **options: Any) -> None:
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
+                 weight_decay: float = 0.004, beta_1: Optional[float] = None,
+                 beta_2: Optional[float] = None,
+                 epsilon: Optional[float] = None, amsgrad: bool = False, **options: Any) -> None:
         if weight_decay is None:
             raise ValueError("AdamW needs a float weight_decay (0.004 by default), but got None; "
                              "use Adam for no weight decay.")
@@ -79,10 +92,12 @@ class AdamW(Adam):
 class _TwoMoments(Optimizer):
     """The constructor Adamax and Nadam share: two decay rates, epsilon, weight decay."""
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
+                 beta_1: Optional[float] = None, beta_2: Optional[float] = None,
+                 epsilon: Optional[float] = None,
                  weight_decay: Optional[float] = None, **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
+        super().__init__(params, {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2,
                                   "epsilon": epsilon, "weight_decay": weight_decay}, **options)
 
 
@@ -93,12 +108,14 @@ class Adamax(_TwoMoments):
     ``w <- w - lr * m / ((1 - b1**t) (u + eps))``.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
-        learning_rate: defaults to 0.001 (``lr=`` is accepted too).
-        beta_1, beta_2: decay rates, in [0, 1). Defaults 0.9 and 0.999.
-        epsilon: added to ``u``. Defaults to 1e-7.
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``Adamax(0.001)``. See `Optimizer`.
+        learning_rate: defaults to 0.001 (``lr=`` in PyTorch's spelling).
+        beta_1, beta_2: decay rates, in [0, 1). Defaults 0.9 and 0.999
+            (``betas=(b1, b2)`` in PyTorch's spelling).
+        epsilon: added to ``u``. Defaults to 1e-7 (``eps=`` in PyTorch's spelling).
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
-        **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+        **options: ``lr``, ``betas``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
 
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:
@@ -121,12 +138,14 @@ class Nadam(_TwoMoments):
     ``v_hat = v / (1 - b2**t)``, ``w <- w - lr * m_hat / (sqrt(v_hat) + eps)``.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
-        learning_rate: defaults to 0.001 (``lr=`` is accepted too).
-        beta_1, beta_2: decay rates of the moments, in [0, 1). Defaults 0.9 and 0.999.
-        epsilon: added to ``sqrt(v_hat)``. Defaults to 1e-7.
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``Nadam(0.001)``. See `Optimizer`.
+        learning_rate: defaults to 0.001 (``lr=`` in PyTorch's spelling).
+        beta_1, beta_2: decay rates of the moments, in [0, 1). Defaults 0.9 and 0.999
+            (``betas=(b1, b2)`` in PyTorch's spelling).
+        epsilon: added to ``sqrt(v_hat)``. Defaults to 1e-7 (``eps=`` in PyTorch's spelling).
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
-        **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+        **options: ``lr``, ``betas``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
 
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:

@@ -8,16 +8,15 @@ gradient clipping, decoupled weight decay, saving and loading. A subclass define
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Optional
 
 import numpy as np
 
 from autograd import Tensor
 from optim import schedules
+from optim.arguments import (LearningRate, ParamsArg, as_groups, as_param_list, describe,
+                             keras_hyperparameters, read_first_argument, to_internal_names)
 from optim.clipping import clip_gradients
-
-LearningRate = Union[float, Callable[[int], float]]
-ParamsArg = Union[Iterable[Tensor], Iterable[dict]]
 
 # Hyperparameters whose valid range the base class checks, whatever the optimizer.
 _UNIT_INTERVAL = ("beta_1", "beta_2", "rho")  # decay rates: 0 <= x < 1
@@ -27,50 +26,64 @@ _NON_NEGATIVE = ("momentum", "weight_decay", "epsilon", "initial_accumulator_val
 class Optimizer:
     """Updates a list of `Tensor` parameters from their ``.grad``.
 
+    Two ways to build one (see `optim.arguments`), told apart by the first argument's type:
+
+    - Keras: the learning rate first (a number or a schedule), parameters later from
+      ``Model.compile`` or `attach`: ``Adam(0.001)``, ``SGD(0.01, momentum=0.9)``.
+    - PyTorch: the parameters first (an iterable of Tensors, or of parameter-group dicts each with
+      ``"params"`` and any hyperparameter to override): ``SGD([w, b], lr=0.1)``.
+
     Args:
-        params: the tensors to optimize, or a list of dicts (parameter groups) each with
-            ``"params"`` and any hyperparameter to override for that group. May be left out and
-            given later with `attach` (what ``Model.compile`` does).
-        defaults: every hyperparameter's default, including ``"lr"`` (the learning rate: a
-            positive float, a `schedules.LearningRateSchedule`, or any callable ``step -> lr``)
-            and ``"weight_decay"``.
+        params: the parameters (PyTorch's form) or the learning rate (Keras's form), or None.
+        hyperparameters: the subclass's Keras-named arguments as given; None means "left out"
+            for ``learning_rate``, ``beta_1``, ``beta_2`` and ``epsilon`` (Keras's defaults apply).
+        lr / betas / eps: PyTorch's spellings of ``learning_rate``, ``(beta_1, beta_2)`` and
+            ``epsilon``; one value in two spellings is a TypeError.
         clipnorm / clipvalue / global_clipnorm: clip each gradient's norm, each element, or the
             norm of all gradients together, before the update (at most one of the three).
         name: a label for messages and saved configs.
 
-    Every step, for each parameter ``w`` with a gradient ``g`` (after clipping), with the current
-    ``lr`` and ``weight_decay = wd``: ``w <- w - lr * wd * w`` (decoupled, as Keras), then the
-    subclass's rule. ``iterations`` counts the steps taken.
+    The learning rate is a positive float, a `schedules.LearningRateSchedule`, or any callable
+    ``step -> lr``. Every step, for each parameter ``w`` with a gradient ``g`` (after clipping),
+    with the current ``lr`` and ``weight_decay = wd``: ``w <- w - lr * wd * w`` (decoupled, as
+    Keras; PyTorch's SGD and Adam add ``wd * w`` to the gradient instead), then the subclass's
+    rule. ``iterations`` counts the steps taken.
 
     Example:
-        >>> opt = SGD([w, b], learning_rate=0.1)
+        >>> opt = SGD([w, b], lr=0.1)
         >>> loss.backward(); opt.step(); opt.zero_grad()
     """
 
-    def __init__(self, params: Optional[ParamsArg], defaults: dict[str, Any], *,
-                 lr: Optional[LearningRate] = None, clipnorm: Optional[float] = None,
+    default_learning_rate = 0.001  # Keras's, for every optimizer but SGD
+
+    def __init__(self, params: Any, hyperparameters: dict[str, Any], *,
+                 lr: Optional[LearningRate] = None, betas: Optional[tuple[float, float]] = None,
+                 eps: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
                  name: Optional[str] = None) -> None:
-        self.name = name or type(self).__name__.lower()
-        self.defaults = dict(defaults)
+        owner = type(self).__name__
+        self.name = name or owner.lower()
+        groups, first_learning_rate = read_first_argument(params, owner)
+        self.defaults = keras_hyperparameters(owner, hyperparameters,
+                                              {"lr": lr, "betas": betas, "eps": eps},
+                                              first_learning_rate, self.default_learning_rate)
         self.defaults.setdefault("weight_decay", None)
-        if lr is not None:  # the PyTorch spelling wins when given
-            self.defaults["lr"] = lr
         self._check_hyperparameters(self.defaults)
         clip_options = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = {key: value for key, value in clip_options.items() if value is not None}
         if len(given) > 1:
-            raise ValueError(f"{type(self).__name__}: set at most one of clipnorm, clipvalue and "
+            raise ValueError(f"{owner}: set at most one of clipnorm, clipvalue and "
                              f"global_clipnorm, but got {given}.")
         for key, value in given.items():
             if not value > 0:
-                raise ValueError(f"{type(self).__name__}: {key} must be positive, but got {value}.")
+                raise ValueError(f"{owner}: {key} must be positive, but got {value}.")
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.iterations = 0
-        if params is not None:
-            self.attach(params)
+        if groups is not None:
+            for group in groups:
+                self.add_param_group(group)
 
     # ---- the update rule (subclasses) ----------------------------------------------------------
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:
@@ -90,42 +103,72 @@ class Optimizer:
     def attach(self, params: ParamsArg) -> None:
         """Give the optimizer its parameters, once (``Model.compile`` calls this).
 
-        Attaching the same parameters again does nothing; different ones are an error.
+        Attaching the same parameters again does nothing; different ones are an error (use
+        `reattach` to change the set on purpose).
         """
-        groups = _as_groups(params, type(self).__name__)
+        groups = as_groups(params, type(self).__name__)
         if not self.param_groups:
             for group in groups:
                 self.add_param_group(group)
             return
         new = [id(p) for group in groups
-               for p in _as_param_list(group["params"], type(self).__name__)]
-        old = [id(p) for group in self.param_groups for p in group["params"]]
+               for p in as_param_list(group["params"], type(self).__name__)]
+        old = [id(p) for p in self._all_params()]
         if new != old:
             raise RuntimeError(
                 f"{type(self).__name__} '{self.name}' already has {len(old)} parameters and was "
                 f"given {len(new)} different ones; use a new optimizer for each model, or "
                 "add_param_group() to extend this one.")
 
+    def reattach(self, params: ParamsArg) -> None:
+        """Replace the parameters with `params` (a flat iterable of Tensors), keeping the state
+        (moments, step count) of every parameter that stays.
+
+        What a model does when its trainable weights changed since the optimizer got them (a
+        layer frozen or unfrozen after compile). A parameter that stays keeps its group; a new one
+        joins the group of the parameter before it in `params` (the first group if none), so
+        with one group the order is exactly that of `params`. Leaving parameters lose their state.
+        """
+        owner = type(self).__name__
+        new = as_param_list(params, owner)
+        if not self.param_groups:
+            self.attach(new)
+            return
+        group_of = {id(p): group for group in self.param_groups for p in group["params"]}
+        members: dict[int, list[Tensor]] = {id(group): [] for group in self.param_groups}
+        current = self.param_groups[0]
+        seen: set[int] = set()
+        for p in new:
+            if id(p) in seen:
+                raise ValueError(f"{owner}.reattach: the parameter {describe(p)} appears twice; "
+                                 "give each only once.")
+            seen.add(id(p))
+            current = group_of.get(id(p), current)
+            members[id(current)].append(p)
+        for group in self.param_groups:
+            group["params"] = members[id(group)]
+        self.state = {p: state for p, state in self.state.items() if id(p) in seen}
+
     def add_param_group(self, group: dict[str, Any]) -> None:
-        """Add parameters with their own hyperparameters (any not given take the defaults)."""
-        group = dict(group)
-        if "params" not in group:
+        """Add parameters with their own hyperparameters (any not given take the defaults).
+
+        Keys use Keras's or PyTorch's names (``learning_rate`` or ``lr``, ``betas``, ``eps``).
+        """
+        owner = type(self).__name__
+        if not isinstance(group, dict) or "params" not in group:
+            keys = sorted(group) if isinstance(group, dict) else type(group).__name__
             raise ValueError("a parameter group is a dict with the key 'params' (the tensors) and "
-                             f"optional hyperparameters, but got keys {sorted(group)}.")
-        if "learning_rate" in group:
-            group["lr"] = group.pop("learning_rate")
-        unknown = set(group) - set(self.defaults) - {"params"}
-        if unknown:
-            raise ValueError(f"{type(self).__name__} has no hyperparameter {sorted(unknown)}; "
-                             f"its hyperparameters are {sorted(self.defaults)}.")
-        params = _as_param_list(group["params"], type(self).__name__)
-        seen = {id(p) for g in self.param_groups for p in g["params"]}
+                             f"optional hyperparameters, but got {keys}.")
+        overrides = to_internal_names({key: value for key, value in group.items() if key != "params"},
+                                      self.defaults, owner)
+        params = as_param_list(group["params"], owner)
+        seen = {id(p) for p in self._all_params()}
         for p in params:
             if id(p) in seen:
-                raise ValueError(f"the parameter {_describe(p)} appears twice in "
-                                 f"{type(self).__name__}'s parameter groups; give each only once.")
+                raise ValueError(f"the parameter {describe(p)} appears twice in "
+                                 f"{owner}'s parameter groups; give each only once.")
             seen.add(id(p))
-        full = {**self.defaults, **group, "params": params}
+        full = {**self.defaults, **overrides, "params": params}
         self._check_hyperparameters(full)
         self.param_groups.append(full)
 
@@ -182,7 +225,7 @@ class Optimizer:
                 param = p.data
                 if grad.shape != param.shape:
                     raise ValueError(f"{type(self).__name__}: the gradient of the parameter "
-                                     f"{_describe(p)} has shape {grad.shape}; it must match the "
+                                     f"{describe(p)} has shape {grad.shape}; it must match the "
                                      "parameter. Was .grad assigned by hand?")
                 if grad.dtype != param.dtype:
                     grad = grad.astype(param.dtype)
@@ -249,6 +292,12 @@ class Optimizer:
     def _check_hyperparameters(self, hyper: dict[str, Any]) -> None:
         owner = type(self).__name__
         _check_learning_rate(hyper["lr"], owner)
+        for key in (*_UNIT_INTERVAL, *_NON_NEGATIVE):
+            value = hyper.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+                raise TypeError(f"{owner}: {key} must be a number, but got {value!r}"
+                                + ("; PyTorch's pair goes by keyword: betas=(0.9, 0.999)."
+                                   if key.startswith("beta") else "."))
         for key in _UNIT_INTERVAL:
             if key in hyper and not 0 <= hyper[key] < 1:
                 raise ValueError(f"{owner}: {key} must be in [0, 1), but got {hyper[key]}.")
@@ -277,37 +326,6 @@ def _cast_hyperparameters(group: dict[str, Any], lr: float, dtype: np.dtype) -> 
     return hyper
 
 
-def _as_groups(params: ParamsArg, owner: str) -> list[dict[str, Any]]:
-    if isinstance(params, Tensor):
-        raise TypeError(f"{owner} expects an iterable of tensors, but got a single Tensor; "
-                        "wrap it in a list: [w].")
-    items = list(params)
-    if not items:
-        raise ValueError(f"{owner} got an empty list of parameters; pass the tensors to optimize.")
-    if all(isinstance(item, dict) for item in items):
-        return items
-    return [{"params": items}]
-
-
-def _as_param_list(params: Any, owner: str) -> list[Tensor]:
-    params = [params] if isinstance(params, Tensor) else list(params)
-    for p in params:
-        if not isinstance(p, Tensor):
-            raise TypeError(f"{owner} can only optimize autograd Tensors, but got "
-                            f"{type(p).__name__}; wrap the array: Tensor(x, requires_grad=True).")
-        if not p.requires_grad:
-            raise ValueError(f"{owner} was given the tensor {_describe(p)} that does not require "
-                             "grad, so it would never change; create it with requires_grad=True.")
-        if not p.is_leaf:
-            raise ValueError(f"{owner} can only optimize leaf tensors, but the tensor {_describe(p)} was "
-                             f"made by the op {p.grad_fn.name}; optimize the tensors it was computed from.")
-    return params
-
-
-def _describe(p: Tensor) -> str:
-    return f"{p.name!r} (shape {p.shape})" if p.name else f"of shape {p.shape}"
-
-
 def _serialize_lr(lr: LearningRate) -> Any:
     if isinstance(lr, schedules.LearningRateSchedule):
         return schedules.serialize(lr)
@@ -330,5 +348,5 @@ def _restore_array(value: Any, p: Tensor, name: str) -> Any:
         return value
     if value.shape != p.shape:
         raise ValueError(f"the saved optimizer state {name!r} has shape {value.shape}, but its "
-                         f"parameter {_describe(p)} has shape {p.shape}; the model changed since saving.")
+                         f"parameter {describe(p)} has shape {p.shape}; the model changed since saving.")
     return value.astype(p.data.dtype, copy=True)

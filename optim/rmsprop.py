@@ -1,11 +1,12 @@
 """RMSprop: divide the step by a running root-mean-square of the gradients."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from optim.optimizer import LearningRate, Optimizer, ParamsArg
+from optim.arguments import LearningRate, ParamsArg
+from optim.optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
@@ -17,21 +18,24 @@ class RMSprop(Optimizer):
     ``s <- mu * s + step``, ``w <- w - s``. All running values start at 0.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
-        learning_rate: defaults to 0.001 (``lr=`` is accepted too).
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``RMSprop(0.001)``. See `Optimizer`.
+        learning_rate: defaults to 0.001 (``lr=`` in PyTorch's spelling).
         rho: decay of the running averages, in [0, 1). Defaults to 0.9.
         momentum: ``mu >= 0``. Defaults to 0.
-        epsilon: added to ``d`` for stability. Defaults to 1e-7.
+        epsilon: added to ``d`` for stability. Defaults to 1e-7
+            (``eps=`` in PyTorch's spelling).
         centered: normalize by the estimated variance instead of the second moment.
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
-        **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+        **options: ``lr``, ``eps``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.001,
-                 rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
+                 rho: float = 0.9, momentum: float = 0.0, epsilon: Optional[float] = None,
                  centered: bool = False, weight_decay: Optional[float] = None,
                  **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "rho": rho, "momentum": momentum,
+        super().__init__(params, {"learning_rate": learning_rate, "rho": rho, "momentum": momentum,
                                   "epsilon": epsilon, "centered": centered,
                                   "weight_decay": weight_decay}, **options)
 

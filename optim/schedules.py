@@ -53,12 +53,13 @@ class ExponentialDecay(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False) -> None:
+                 staircase: bool = False, name: str = "ExponentialDecay") -> None:
         _check_decay_steps("ExponentialDecay", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
+        self.name = name
 
     def __call__(self, step: int) -> float:
         exponent = step / self.decay_steps
@@ -68,7 +69,7 @@ class ExponentialDecay(LearningRateSchedule):
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase}
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -76,7 +77,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     ``boundaries[i-1] < step <= boundaries[i]``, and ``values[-1]`` after the last boundary.
     """
 
-    def __init__(self, boundaries: Sequence[int], values: Sequence[float]) -> None:
+    def __init__(self, boundaries: Sequence[int], values: Sequence[float],
+                 name: str = "PiecewiseConstant") -> None:
         boundaries, values = list(boundaries), list(values)
         if len(values) != len(boundaries) + 1:
             raise ValueError(
@@ -88,13 +90,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                              f"but got {boundaries}.")
         self.boundaries = boundaries
         self.values = values
+        self.name = name
 
     def __call__(self, step: int) -> float:
         interval = sum(step > boundary for boundary in self.boundaries)
         return self.values[interval]
 
     def get_config(self) -> dict[str, Any]:
-        return {"boundaries": self.boundaries, "values": self.values}
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
 class CosineDecay(LearningRateSchedule):
@@ -104,11 +107,13 @@ class CosineDecay(LearningRateSchedule):
     with ``s = min(step, decay_steps)``.
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0) -> None:
+    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
+                 name: str = "CosineDecay") -> None:
         _check_decay_steps("CosineDecay", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
+        self.name = name
 
     def __call__(self, step: int) -> float:
         progress = min(step, self.decay_steps) / self.decay_steps
@@ -117,10 +122,120 @@ class CosineDecay(LearningRateSchedule):
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha}
+                "alpha": self.alpha, "name": self.name}
 
 
-_SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
+class InverseTimeDecay(LearningRateSchedule):
+    """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
+
+    With ``staircase=True`` the quotient is ``floor(step / decay_steps)``, so the rate drops
+    in steps every `decay_steps` updates.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
+                 staircase: bool = False, name: str = "InverseTimeDecay") -> None:
+        _check_decay_steps("InverseTimeDecay", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step: int) -> float:
+        progress = step / self.decay_steps
+        if self.staircase:
+            progress = math.floor(progress)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * progress)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """From `initial_learning_rate` to `end_learning_rate` along ``(1 - s / decay_steps) ** power``:
+
+    ``lr(step) = (initial_learning_rate - end_learning_rate) * (1 - s / d) ** power + end_learning_rate``
+
+    with ``s = min(step, decay_steps)`` and ``d = decay_steps``. With ``cycle=True`` the decay
+    starts again instead of staying at the end: ``s = step`` and ``d`` is the first multiple of
+    `decay_steps` that is at least `step` (``decay_steps`` itself at step 0).
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int,
+                 end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
+                 name: str = "PolynomialDecay") -> None:
+        _check_decay_steps("PolynomialDecay", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
+
+    def __call__(self, step: int) -> float:
+        if self.cycle:
+            period = self.decay_steps * max(1, math.ceil(step / self.decay_steps))
+        else:
+            step, period = min(step, self.decay_steps), self.decay_steps
+        fraction_left = 1.0 - step / period
+        return ((self.initial_learning_rate - self.end_learning_rate) * fraction_left ** self.power
+                + self.end_learning_rate)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "end_learning_rate": self.end_learning_rate, "power": self.power,
+                "cycle": self.cycle, "name": self.name}
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter, 2017).
+
+    Period ``i`` (from 0) lasts ``first_decay_steps * t_mul**i`` steps and starts at
+    ``initial_learning_rate * m_mul**i``; within it, with ``f`` the fraction of the period done,
+    ``lr = initial_learning_rate * ((1 - alpha) * m_mul**i * 0.5 * (1 + cos(pi * f)) + alpha)``.
+    With ``x = step / first_decay_steps``: ``i = floor(x)`` and ``f = x - i`` when ``t_mul == 1``,
+    else ``i = floor(log(1 - x (1 - t_mul)) / log(t_mul))`` and
+    ``f = (x - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i``.
+    """
+
+    def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0,
+                 m_mul: float = 1.0, alpha: float = 0.0, name: str = "SGDRDecay") -> None:
+        if first_decay_steps <= 0:
+            raise ValueError(f"CosineDecayRestarts: first_decay_steps must be a positive number of "
+                             f"steps, but got {first_decay_steps}.")
+        if t_mul <= 0:
+            raise ValueError(f"CosineDecayRestarts: t_mul multiplies each period's length and must "
+                             f"be positive, but got {t_mul}.")
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self.t_mul = t_mul
+        self.m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def _period_and_fraction(self, step: int) -> tuple[int, float]:
+        done = step / self.first_decay_steps  # in units of the first period
+        if self.t_mul == 1.0:
+            period = math.floor(done)
+            return period, done - period
+        period = math.floor(math.log(1.0 - done * (1.0 - self.t_mul)) / math.log(self.t_mul))
+        steps_before = (1.0 - self.t_mul ** period) / (1.0 - self.t_mul)
+        return period, (done - steps_before) / self.t_mul ** period
+
+    def __call__(self, step: int) -> float:
+        period, fraction = self._period_and_fraction(step)
+        cosine = 0.5 * self.m_mul ** period * (1.0 + math.cos(math.pi * fraction))
+        return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
+                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
+
+
+_SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay,
+                                            InverseTimeDecay, PolynomialDecay, CosineDecayRestarts)}
 
 
 def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:

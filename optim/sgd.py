@@ -1,11 +1,12 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from optim.optimizer import LearningRate, Optimizer, ParamsArg
+from optim.arguments import LearningRate, ParamsArg
+from optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
@@ -17,19 +18,27 @@ class SGD(Optimizer):
     ``w <- w + mu * v - lr * g``.
 
     Args:
-        params: the tensors to optimize (or parameter groups); see `Optimizer`.
+        params: PyTorch's form: the tensors to optimize, or parameter groups. Keras's form: the
+            learning rate, given first, e.g. ``SGD(0.01, momentum=0.9)``. See `Optimizer`.
         learning_rate: a positive float, a schedule, or a callable ``step -> lr``
-            (``lr=`` is accepted too). Defaults to 0.01.
+            (``lr=`` in PyTorch's spelling). Defaults to 0.01.
         momentum: ``mu >= 0``. Defaults to 0.
         nesterov: use Nesterov momentum.
         weight_decay: decoupled decay ``w <- w - lr * weight_decay * w`` before each step.
         **options: ``lr``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+
+    Example:
+        >>> model.compile(optimizer=SGD(0.01, momentum=0.9), loss="mse")  # Keras's form
+        >>> opt = SGD([w, b], lr=0.01, momentum=0.9)                      # PyTorch's form
     """
 
-    def __init__(self, params: Optional[ParamsArg] = None, learning_rate: LearningRate = 0.01,
+    default_learning_rate = 0.01  # Keras's; the other optimizers default to 0.001
+
+    def __init__(self, params: Union[ParamsArg, LearningRate, None] = None,
+                 learning_rate: Optional[LearningRate] = None,
                  momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: Optional[float] = None, **options: Any) -> None:
-        super().__init__(params, {"lr": learning_rate, "momentum": momentum, "nesterov": nesterov,
+        super().__init__(params, {"learning_rate": learning_rate, "momentum": momentum, "nesterov": nesterov,
                                   "weight_decay": weight_decay}, **options)
 
     def init_state(self, param: np.ndarray, hyper: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 - autograd imports numpy (and, in autograd/viz only, graphviz and the optional notebook front
   end, IPython and ipywidgets); never nn or optim.
 - optim imports autograd and numpy; never nn.
-- nn imports autograd, optim, numpy and tqdm (ipywidgets optionally, for notebook progress bars).
+- nn imports autograd, optim, numpy and tqdm (ipywidgets optionally, for notebook progress bars;
+  tensorboardX optionally, for the TensorBoard callback).
 - Within nn and optim no two modules import each other, directly or round a longer cycle.
 Standard-library imports are free everywhere.
 """
@@ -22,7 +23,7 @@ ALLOWED = {
     "autograd": {"autograd", "numpy"},
     "autograd/viz": {"autograd", "numpy", "graphviz", "IPython", "ipywidgets"},
     "optim": {"optim", "autograd", "numpy"},
-    "nn": {"nn", "autograd", "optim", "numpy", "tqdm", "ipywidgets"},
+    "nn": {"nn", "autograd", "optim", "numpy", "tqdm", "ipywidgets", "tensorboardX"},
 }
 
 

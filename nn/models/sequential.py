@@ -189,6 +189,7 @@ class Sequential(Training):
     # ---- files (see nn.saving) -------------------------------------------------------------------
     def save(self, filepath: str) -> None:
         """Write architecture, weights, compile settings and optimizer state to one ``.npz`` file."""
+        self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
         save_model(self, filepath)
 
     def save_weights(self, filepath: str) -> None:

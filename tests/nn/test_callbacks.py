@@ -149,3 +149,56 @@ def test_callbacks_must_be_callback_objects():
     x, y = data()
     with pytest.raises(TypeError, match="Callback objects"):
         regressor().fit(x, y, verbose=0, callbacks=[print])
+
+
+def test_a_single_callback_needs_no_list():
+    x, y = data(20)
+    recorder = Recorder()
+    regressor().fit(x, y, epochs=2, batch_size=10, verbose=0, callbacks=recorder)
+    assert recorder.calls[0] == "train_begin" and recorder.calls[-1] == "train_end"
+    evaluated = Recorder()
+    regressor().evaluate(x, y, verbose=0, callbacks=evaluated)
+    assert evaluated.calls == ["test_begin"]
+    with pytest.raises(TypeError, match="a Callback or a list"):
+        regressor().fit(x, y, verbose=0, callbacks="csv")
+
+
+def test_model_checkpoint_creates_folders_and_fills_keras_format_fields(tmp_path):
+    x, y = data()
+    pattern = tmp_path / "runs" / "a" / "m_{epoch:02d}-{val_loss:.2f}-{loss:.3f}.npz"
+    model = regressor()
+    history = model.fit(x, y, epochs=2, verbose=0, validation_split=0.25,
+                        callbacks=ModelCheckpoint(pattern))
+    expected = [f"m_{epoch + 1:02d}-{val:.2f}-{loss:.3f}.npz" for epoch, (val, loss)
+                in enumerate(zip(history.history["val_loss"], history.history["loss"]))]
+    assert sorted(p.name for p in (tmp_path / "runs" / "a").iterdir()) == expected
+    reloaded = nn.load_model(tmp_path / "runs" / "a" / expected[-1])
+    np.testing.assert_array_equal(reloaded.predict(x), model.predict(x))
+    plain = ModelCheckpoint(str(tmp_path / "plain" / "m_{epoch}.npz"), save_weights_only=True)
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[plain])
+    assert (tmp_path / "plain" / "m_1.npz").is_file()
+
+
+def test_model_checkpoint_names_a_field_missing_from_the_logs(tmp_path):
+    x, y = data()
+    with pytest.raises(KeyError, match=r"'val_loss'.*not among the logged values \['loss'\]"):
+        regressor().fit(x, y, verbose=0, callbacks=[ModelCheckpoint(tmp_path / "m_{val_loss:.2f}.npz")])
+
+
+def test_learning_rate_scheduler_takes_a_function_of_the_epoch_alone():
+    x, y = data()
+    model = regressor(0.1)
+    history = model.fit(x, y, epochs=3, verbose=0,
+                        callbacks=[LearningRateScheduler(lambda epoch: 0.2 * 0.5 ** epoch)])
+    assert history.history["learning_rate"] == pytest.approx([0.2, 0.1, 0.05])
+
+    def with_default(epoch, lr=None):  # two positional arguments possible: it gets the rate
+        return lr / 2
+
+    model = regressor(0.1)
+    history = model.fit(x, y, epochs=2, verbose=0, callbacks=[LearningRateScheduler(with_default)])
+    assert history.history["learning_rate"] == pytest.approx([0.05, 0.025])
+    with pytest.raises(TypeError, match=r"neither \(epoch, lr\) nor \(epoch\)"):
+        LearningRateScheduler(lambda: 0.1)
+    with pytest.raises(TypeError, match="must be a function"):
+        LearningRateScheduler(0.1)

@@ -155,6 +155,79 @@ def test_unknown_names_in_compile_list_the_valid_ones():
         nn.Sequential([Dense(3)]).compile(optimizer="adam", loss="msee")
 
 
+def test_a_failed_compile_leaves_the_model_as_it_was():
+    x, y = blobs()
+    model = classifier()
+    before = (model.optimizer, model.loss, model.metrics_names, model.compiled)
+    for bad in ({"metrics": ["accurracy"]}, {"loss": "msee"}, {"optimizer": "adamm"}):
+        with pytest.raises(ValueError):
+            model.compile(**{"optimizer": "sgd", "loss": "mse", "metrics": ["mae"], **bad})
+        assert (model.optimizer, model.loss, model.metrics_names, model.compiled) == before
+    assert list(model.fit(x, y, verbose=0).history) == ["loss", "accuracy"]
+    fresh = nn.Sequential([Input(shape=(4,)), Dense(3)])
+    with pytest.raises(ValueError):
+        fresh.compile(optimizer="adam", loss="mse", metrics=["accurracy"])
+    assert not fresh.compiled and fresh.optimizer is None and fresh.loss is None
+
+
+def frozen_and_trained(model, x, y, layer):
+    """Freeze `layer`, fit one epoch; whether its weights and the others' changed."""
+    layer.trainable = False
+    frozen_before = layer.get_weights()
+    others_before = [w.data.copy() for w in model.trainable_weights]
+    model.fit(x, y, epochs=1, verbose=0)
+    assert model.optimizer.param_groups[0]["params"] == model.trainable_weights
+    assert set(model.optimizer.state) <= set(model.trainable_weights)
+    frozen_kept = all(np.array_equal(a, b) for a, b in zip(frozen_before, layer.get_weights()))
+    others_moved = all(not np.array_equal(a, w.data) for a, w in zip(others_before, model.trainable_weights))
+    return frozen_kept and others_moved
+
+
+def test_freezing_after_compile_or_fit_takes_effect_at_the_next_fit():
+    x, y = blobs()
+    model = classifier()
+    assert frozen_and_trained(model, x, y, model.layers[0])  # after compile, before any fit
+    model = classifier()
+    model.fit(x, y, epochs=1, verbose=0)
+    steps = model.optimizer.iterations
+    head_kernel = model.layers[1].weights[0]
+    head_state = model.optimizer.state[head_kernel]
+    model.layers[0].trainable = False
+    model.fit(x, y, epochs=1, batch_size=len(x), verbose=0)  # one step
+    assert model.optimizer.iterations == steps + 1  # the schedule and bias correction go on
+    assert model.optimizer.state[head_kernel] is head_state  # the head's moments carry on
+    assert set(model.optimizer.state) == set(model.layers[1].weights)
+    model.layers[0].trainable = True  # unfreezing works the same way
+    assert frozen_and_trained(model, x, y, model.layers[1])
+
+
+def test_freezing_after_load_model_and_saving_while_frozen(tmp_path):
+    x, y = blobs()
+    model = classifier()
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "model.npz")
+    loaded = nn.load_model(tmp_path / "model.npz")
+    assert frozen_and_trained(loaded, x, y, loaded.layers[0])
+    model.layers[0].trainable = False  # frozen since the last fit, then saved
+    model.save(tmp_path / "frozen.npz")
+    reloaded = nn.load_model(tmp_path / "frozen.npz")
+    assert not reloaded.layers[0].trainable
+    assert reloaded.optimizer.iterations == model.optimizer.iterations
+    assert frozen_and_trained(reloaded, x, y, reloaded.layers[0])
+
+
+def test_recompiling_with_the_same_optimizer_after_freezing():
+    x, y = blobs()
+    model = classifier()
+    model.fit(x, y, epochs=1, verbose=0)
+    model.layers[0].trainable = False
+    model.compile(optimizer=model.optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert frozen_and_trained(model, x, y, model.layers[0])
+    other = classifier(optimizer=model.optimizer)  # a second model may not take it over
+    with pytest.raises(RuntimeError, match="use a new optimizer for each model"):
+        other.fit(x, y, verbose=0)
+
+
 class TerminalText(io.StringIO):
     def isatty(self):
         return True

@@ -99,12 +99,17 @@ def test_param_groups_override_defaults():
     assert w.data[0] == pytest.approx(0.9) and b.data[0] == pytest.approx(0.5)
 
 
-def test_add_param_group_accepts_keras_name_and_rejects_unknown_keys():
+def test_add_param_group_accepts_both_spellings_and_rejects_unknown_keys():
     opt = optim.Adam([param([1.0])])
     opt.add_param_group({"params": [param([2.0])], "learning_rate": 0.1})
     assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["beta_1"] == 0.9
-    with pytest.raises(ValueError, match="no hyperparameter.*betas"):
-        opt.add_param_group({"params": [param([3.0])], "betas": (0.9, 0.99)})
+    opt.add_param_group({"params": [param([3.0])], "lr": 0.2, "betas": (0.8, 0.99), "eps": 1e-8})
+    assert {key: opt.param_groups[2][key] for key in ("lr", "beta_1", "beta_2", "epsilon")} == \
+        {"lr": 0.2, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-8}
+    with pytest.raises(TypeError, match="no hyperparameter 'momentum'"):
+        opt.add_param_group({"params": [param([4.0])], "momentum": 0.9})
+    with pytest.raises(TypeError, match="beta_1 twice"):
+        opt.add_param_group({"params": [param([5.0])], "beta_1": 0.8, "betas": (0.8, 0.99)})
 
 
 def test_keras_style_construction_then_attach():
@@ -281,3 +286,57 @@ def test_non_leaf_and_duplicate_parameters_are_rejected():
         optim.SGD([w * 2.0])
     with pytest.raises(ValueError, match="appears twice"):
         optim.SGD([w, w])
+
+
+# ---- reattach: the parameter set changes on purpose (a layer frozen or unfrozen) ----------------
+def step_all(opt, params):
+    for p in params:
+        set_grad(p, [1.0])
+    opt.step()
+
+
+def test_reattach_keeps_the_state_of_parameters_that_stay_and_drops_the_rest():
+    a, b, c = param([1.0], "a"), param([2.0], "b"), param([3.0], "c")
+    opt = optim.Adam([a, b, c], learning_rate=0.1)
+    step_all(opt, [a, b, c])
+    a_state = {key: value.copy() for key, value in opt.state[a].items()}
+    opt.reattach([a, c])
+    assert opt.param_groups[0]["params"] == [a, c] and set(opt.state) == {a, c}
+    assert all(np.array_equal(opt.state[a][key], value) for key, value in a_state.items())
+    assert opt.iterations == 1
+    b_before = b.data.copy()
+    step_all(opt, [a, c])
+    assert np.array_equal(b.data, b_before)
+    opt.reattach([a, b, c])  # b comes back with fresh moments, in the order given
+    assert opt.param_groups[0]["params"] == [a, b, c] and b not in opt.state
+    step_all(opt, [a, b, c])
+    assert opt.iterations == 3 and b in opt.state
+
+
+def test_reattach_then_state_dict_round_trips():
+    a, b = param([1.0]), param([3.0])
+    opt = optim.SGD([a, b], learning_rate=0.1, momentum=0.9)
+    step_all(opt, [a, b])
+    opt.reattach([b])
+    fresh = optim.SGD([param([3.0])], learning_rate=0.1, momentum=0.9)
+    fresh.load_state_dict(json.loads(json.dumps(opt.state_dict(), default=lambda x: x.tolist())))
+    assert fresh.iterations == 1
+    np.testing.assert_array_equal(fresh.state[fresh.param_groups[0]["params"][0]]["velocity"],
+                                  opt.state[b]["velocity"])
+
+
+def test_reattach_keeps_groups_and_puts_a_newcomer_after_its_neighbour():
+    a, b, c = param([1.0]), param([2.0]), param([3.0])
+    opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], learning_rate=0.1)
+    opt.reattach([b, c])
+    assert [g["params"] for g in opt.param_groups] == [[], [b, c]]
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    with pytest.raises(ValueError, match="appears twice"):
+        opt.reattach([b, b])
+
+
+def test_reattach_on_an_empty_optimizer_attaches():
+    w = param([1.0])
+    opt = optim.SGD(learning_rate=0.1)
+    opt.reattach([w])
+    assert opt.param_groups[0]["params"] == [w]

@@ -16,9 +16,10 @@ W0 = np.array([1.0, -2.0, 0.5, 3.0])
 STEPS = 5
 
 
-def run_ours(optimizer_cls, **kwargs):
+def run_ours(make_optimizer, **kwargs):
+    """`make_optimizer` is a class (called as ``cls([w], **kwargs)``) or a function of the params."""
     w = ag.Tensor(W0.copy(), requires_grad=True, dtype=np.float64)
-    opt = optimizer_cls([w], **kwargs)
+    opt = make_optimizer([w], **kwargs)
     trajectory = []
     for _ in range(STEPS):
         w.grad = ag.Tensor(A * w.data, dtype=np.float64)
@@ -69,3 +70,24 @@ def test_matches_pytorch(optimizer_cls, kwargs, make_torch):
     rtol = 1e-7 if optimizer_cls is optim.Nadam else 1e-10
     np.testing.assert_allclose(run_ours(optimizer_cls, **kwargs), run_torch(make_torch),
                                rtol=rtol, atol=1e-12)
+
+
+# A PyTorch line ported by text substitution (``torch.optim.`` -> ``optim.``): positional lr and
+# momentum, and PyTorch's spellings lr / betas / eps, mean what they mean in PyTorch.
+PORTED = [
+    (lambda p: optim.SGD(p, 0.1, 0.9), lambda p: torch.optim.SGD(p, 0.1, 0.9)),
+    (lambda p: optim.SGD(p, lr=0.1, weight_decay=0.2), lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.2)),
+    (lambda p: optim.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=0.0),
+     lambda p: torch.optim.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=0.0)),
+    (lambda p: optim.AdamW(p, lr=0.1, betas=(0.8, 0.99), eps=0.0, weight_decay=0.3),
+     lambda p: torch.optim.AdamW(p, lr=0.1, betas=(0.8, 0.99), eps=0.0, weight_decay=0.3)),
+    (lambda p: optim.Adamax(p, lr=0.1, betas=(0.8, 0.99), eps=0.0),
+     lambda p: torch.optim.Adamax(p, lr=0.1, betas=(0.8, 0.99), eps=0.0)),
+    (lambda p: optim.Adagrad(p, lr=0.5, initial_accumulator_value=0.1, eps=0.0),
+     lambda p: torch.optim.Adagrad(p, lr=0.5, initial_accumulator_value=0.1, eps=0.0)),
+]
+
+
+@pytest.mark.parametrize("make_ours, make_torch", PORTED, ids=[f"ported-{i}" for i in range(len(PORTED))])
+def test_a_pytorch_constructor_line_ports_unchanged(make_ours, make_torch):
+    np.testing.assert_allclose(run_ours(make_ours), run_torch(make_torch), rtol=1e-10, atol=1e-12)

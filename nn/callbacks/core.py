@@ -9,6 +9,7 @@ A callback reaches the model as ``self.model`` and stops training with
 from __future__ import annotations
 
 import csv
+import inspect
 import math
 import os
 import warnings
@@ -53,6 +54,18 @@ class Callback:
     def uses_hook(self, hook: str) -> bool:
         """Whether this callback does anything in `hook` (so fit can skip empty per-batch calls)."""
         return hook in vars(self) or getattr(type(self), hook) is not getattr(Callback, hook)
+
+
+def as_callback_list(callbacks: Any) -> list:
+    """``callbacks=`` as a list: None, one callback (as Keras accepts), or an iterable of them."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        return [callbacks]
+    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, Iterable):
+        raise TypeError(f"callbacks must be a Callback or a list of nn.callbacks.Callback objects, "
+                        f"got {type(callbacks).__name__}.")
+    return list(callbacks)
 
 
 class CallbackList:
@@ -162,8 +175,8 @@ class ModelCheckpoint(Callback):
     """Save the model (or only its weights) after each epoch to `filepath`.
 
     `filepath` may hold ``str.format`` fields filled from the epoch (1-based) and the logs,
-    e.g. ``"ckpt-{epoch:02d}-{val_loss:.2f}.npz"``. With ``save_best_only`` a save happens only
-    when `monitor` improves.
+    e.g. ``"ckpt/{epoch:02d}-{val_loss:.2f}.npz"``; missing folders are created. With
+    ``save_best_only`` a save happens only when `monitor` improves.
     """
 
     def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0,
@@ -189,6 +202,7 @@ class ModelCheckpoint(Callback):
                 print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
                       f"{current:.5f}, saving model to {path}")
             self.best = current
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         if self.save_weights_only:
             self.model.save_weights(path)
         else:
@@ -196,14 +210,28 @@ class ModelCheckpoint(Callback):
 
 
 class LearningRateScheduler(Callback):
-    """Set the learning rate at each epoch's start to ``schedule(epoch, current_lr)``."""
+    """Set the learning rate at each epoch's start to ``schedule(epoch, current_lr)``, or to
+    ``schedule(epoch)`` for a function of the epoch alone (both as Keras; epochs count from 0).
 
-    def __init__(self, schedule: Callable[[int, float], float], verbose: int = 0) -> None:
+    Example: ``LearningRateScheduler(lambda epoch: 0.1 * 0.5 ** epoch)``.
+    """
+
+    def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
         super().__init__()
+        if not callable(schedule):
+            raise TypeError(f"LearningRateScheduler: schedule must be a function schedule(epoch, lr) "
+                            f"or schedule(epoch), got {type(schedule).__name__}.")
         self.schedule, self.verbose = schedule, verbose
+        self.takes_learning_rate = _accepts_arguments(schedule, 2)
+        if not self.takes_learning_rate and not _accepts_arguments(schedule, 1):
+            raise TypeError(f"LearningRateScheduler: schedule {schedule!r} takes neither (epoch, lr) "
+                            f"nor (epoch); write it as def schedule(epoch, lr): return ...")
 
     def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
-        learning_rate = self.schedule(epoch, float(self.model.optimizer.learning_rate))
+        if self.takes_learning_rate:
+            learning_rate = self.schedule(epoch, float(self.model.optimizer.learning_rate))
+        else:
+            learning_rate = self.schedule(epoch)
         if not isinstance(learning_rate, (int, float, np.floating)) or not math.isfinite(learning_rate):
             raise ValueError(f"LearningRateScheduler: the schedule must return a finite number, got "
                              f"{learning_rate!r} for epoch {epoch}.")
@@ -214,6 +242,20 @@ class LearningRateScheduler(Callback):
     def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
         if logs is not None:
             logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+def _accepts_arguments(function: Callable, count: int) -> bool:
+    """Whether `function` can be called with `count` positional arguments (True when Python
+    cannot tell, as for some built-ins)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return True
+    try:
+        signature.bind(*range(count))
+    except TypeError:
+        return False
+    return True
 
 
 class ReduceLROnPlateau(Callback):
