@@ -2,6 +2,9 @@
 
 One `numpy.random.Generator` serves initializers, shuffling and dropout, so
 `set_random_seed(s)` makes a whole training run repeat bit for bit.
+
+Keras's data helpers are here under their Keras names too: `to_categorical`, `normalize`,
+`pad_sequences` (from `nn.array_utils`) and `PyDataset` / `Sequence` (from `nn.data_adapters`).
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from typing import Any, Mapping, Optional
 import numpy as np
 
 import autograd as ag
+from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F401 (Keras's nn.utils names)
+from nn.data_adapters import PyDataset, Sequence  # noqa: F401
 
 _rng = np.random.default_rng()
 
