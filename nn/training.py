@@ -192,7 +192,7 @@ class Training:
         return self._model_inputs(x, action), y, weights
 
     def _batches(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], batch_size: Optional[int],
-                 steps: Optional[int], action: str, shuffle: bool = False) -> Batches:
+                 steps: Optional[int], steps_name: str, action: str, shuffle: bool = False) -> Batches:
         """Batches of (x, y, weights) from arrays or from a generator / PyDataset / iterable."""
         if is_batch_source(x):
             _refuse_beside_batches(action, y=y, sample_weight=sample_weight, batch_size=batch_size)
@@ -200,17 +200,18 @@ class Training:
                                       adapt_x=lambda batch: self._model_inputs(batch, action))
             self._model_inputs(batches.first_x, action)
             return batches
-        return _array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps, shuffle)
+        return _array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps,
+                              steps_name, shuffle)
 
     def _validation_batches(self, data: Any, batch_size: Optional[int], steps: Optional[int]) -> Batches:
         action = "fit (validation_data)"
         if is_batch_source(data):
-            return self._batches(data, None, None, None, None, steps, action)
+            return self._batches(data, None, None, None, None, steps, "validation_steps", action)
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise ValueError("validation_data must be a pair (x_val, y_val), a triple (x_val, y_val, "
                              "sample_weight_val), or a generator / PyDataset of such batches.")
         x, y, weights = (*data, None)[:3]
-        return self._batches(x, y, weights, None, batch_size, steps, action)
+        return self._batches(x, y, weights, None, batch_size, steps, "validation_steps", action)
 
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, epochs: int = 1,
@@ -255,7 +256,8 @@ class Training:
             validation = _array_batches(validation_arrays, validation_batch_size or batch_size, validation_steps,
                                         "validation_steps")
         else:
-            train = self._batches(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, "fit", shuffle)
+            train = self._batches(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, "steps_per_epoch",
+                                  "fit", shuffle)
             if validation_data is not None:
                 validation = self._validation_batches(validation_data, validation_batch_size or batch_size,
                                                       validation_steps)
@@ -308,7 +310,7 @@ class Training:
         """
         verbose = _verbosity(verbose)
         self._check_compiled("evaluate", training=False)
-        batches = self._batches(x, y, sample_weight, None, batch_size, steps, "evaluate")
+        batches = self._batches(x, y, sample_weight, None, batch_size, steps, "steps", "evaluate")
         callback_list = CallbackList(callbacks or [], self, {"verbose": verbose})
         started = time.perf_counter()
         logs = self._evaluate_batches(batches, callback_list)
