@@ -8,9 +8,7 @@ epoch shuffles them with one fancy index, then takes batches as views; generator
 """
 from __future__ import annotations
 
-import math
 import time
-import warnings
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -20,8 +18,9 @@ import optim
 from nn import losses as losses_module
 from nn import metrics as metrics_module
 from nn.callbacks import Callback, CallbackList, History
-from nn.data_adapters import (DEFAULT_BATCH_SIZE, ArrayBatches, Batch, IterableBatches, check_arrays, features,
-                              is_batch_source, match_input_rank, sample_weights, targets, warn_used_up)
+from nn.data_adapters import (ArrayBatches, Batch, IterableBatches, array_batches, check_arrays, check_positive_int,
+                              features, is_batch_source, match_input_rank, refuse_beside_batches, sample_weights,
+                              split_last, targets, warn_used_up)
 from nn.progress import ProgressBar, summary_line
 from nn.utils import get_rng
 
@@ -195,13 +194,15 @@ class Training:
                  steps: Optional[int], steps_name: str, action: str, shuffle: bool = False) -> Batches:
         """Batches of (x, y, weights) from arrays or from a generator / PyDataset / iterable."""
         if is_batch_source(x):
-            _refuse_beside_batches(action, y=y, sample_weight=sample_weight, batch_size=batch_size)
+            if steps is not None:
+                check_positive_int(steps, steps_name)
+            refuse_beside_batches(action, y, sample_weight, batch_size)
             batches = IterableBatches(x, steps, action, class_weight=class_weight, shuffle=shuffle, rng=get_rng(),
                                       adapt_x=lambda batch: self._model_inputs(batch, action))
             self._model_inputs(batches.first_x, action)
             return batches
-        return _array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps,
-                              steps_name, shuffle)
+        return array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps,
+                             steps_name, shuffle, get_rng())
 
     def _validation_batches(self, data: Any, batch_size: Optional[int], steps: Optional[int]) -> Batches:
         action = "fit (validation_data)"
@@ -242,7 +243,7 @@ class Training:
 
         Logged values: ``loss`` (with regularization), each metric, and ``val_`` versions of both.
         """
-        _check_positive_int(epochs, "epochs")
+        check_positive_int(epochs, "epochs")
         verbose = _verbosity(verbose)
         self._check_compiled("fit", training=True)
         validation: Optional[Batches] = None
@@ -250,11 +251,11 @@ class Training:
             if is_batch_source(x):
                 raise ValueError("fit(): validation_split holds out part of arrays, so it cannot be used when x is "
                                  "a generator or PyDataset; pass validation_data instead.")
-            train_arrays, validation_arrays = _split_last(self._arrays(x, y, sample_weight, class_weight, "fit"),
+            train_arrays, validation_arrays = split_last(self._arrays(x, y, sample_weight, class_weight, "fit"),
                                                           validation_split)
-            train = _array_batches(train_arrays, batch_size, steps_per_epoch, "steps_per_epoch", shuffle)
-            validation = _array_batches(validation_arrays, validation_batch_size or batch_size, validation_steps,
-                                        "validation_steps")
+            train = array_batches(train_arrays, batch_size, steps_per_epoch, "steps_per_epoch", shuffle, get_rng())
+            validation = array_batches(validation_arrays, validation_batch_size or batch_size, validation_steps,
+                                       "validation_steps")
         else:
             train = self._batches(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, "steps_per_epoch",
                                   "fit", shuffle)
@@ -327,6 +328,8 @@ class Training:
         """
         _verbosity(verbose)
         if is_batch_source(x):
+            if steps is not None:
+                check_positive_int(steps, "steps")
             batches = IterableBatches(x, steps, "predict", need_targets=False,
                                       adapt_x=lambda batch: self._model_inputs(batch, "predict"))
             self._model_inputs(batches.first_x, "predict")
@@ -334,7 +337,7 @@ class Training:
             x = self._model_inputs(features(x, "predict"), "predict")
             if len(x) == 0:
                 raise ValueError("predict(): x is empty (0 samples); pass at least one sample.")
-            batches = _array_batches((x, None, None), batch_size, steps, "steps")
+            batches = array_batches((x, None, None), batch_size, steps, "steps")
         with ag.no_grad():
             outputs = [self(x_batch, training=False).data for x_batch, _, _ in batches.epoch()]
         return np.concatenate(outputs, axis=0)
@@ -360,50 +363,6 @@ class Training:
                           return_dict)
 
 
-def _array_batches(arrays: tuple, batch_size: Optional[int], steps: Optional[int], steps_name: str,
-                   shuffle: bool = False) -> ArrayBatches:
-    """Batches of in-memory arrays; batch_size None means 32, or n / steps when steps is given."""
-    x, y, weights = arrays
-    if steps is not None:
-        _check_positive_int(steps, steps_name)
-    if batch_size is None:
-        batch_size = math.ceil(len(x) / steps) if steps else DEFAULT_BATCH_SIZE
-    _check_positive_int(batch_size, "batch_size")
-    batches = ArrayBatches(x, y, weights, batch_size, shuffle, get_rng())
-    if steps is not None:
-        if steps > batches.steps:
-            raise ValueError(f"{steps_name}={steps} asks for more batches than the {len(x)} samples make in batches "
-                             f"of {batch_size} ({batches.steps}); lower it or leave it None.")
-        batches.steps = steps
-    return batches
-
-
-def _refuse_beside_batches(action: str, **arguments: Any) -> None:
-    """y and sample_weight belong inside each batch when x gives batches; batch_size means nothing."""
-    for name in ("y", "sample_weight"):
-        if arguments[name] is not None:
-            raise ValueError(f"{action}(): x gives whole batches, so {name} must not be passed separately; make each "
-                             f"batch (x, y) or (x, y, sample_weight) instead.")
-    if arguments["batch_size"] is not None:
-        warnings.warn(f"{action}(): batch_size={arguments['batch_size']} is ignored because x gives whole batches; "
-                      f"their size is set where they are made.", stacklevel=4)
-
-
-def _split_last(arrays: tuple, fraction: float) -> tuple[tuple, tuple]:
-    """The first (1 - fraction) of the samples for training, the rest for validation (Keras)."""
-    x = arrays[0]
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"validation_split is the fraction of samples held out and must lie in [0, 1), "
-                         f"got {fraction}.")
-    split_at = int(math.floor(len(x) * (1.0 - fraction)))
-    if split_at == 0 or split_at == len(x):
-        raise ValueError(f"validation_split={fraction} of {len(x)} samples leaves "
-                         f"{split_at} for training and {len(x) - split_at} for validation; both need "
-                         f"at least one sample.")
-    return (tuple(None if a is None else a[:split_at] for a in arrays),
-            tuple(None if a is None else a[split_at:] for a in arrays))
-
-
 def _verbosity(verbose: Union[int, str]) -> int:
     """Keras's verbose values: "auto" (= 1, a bar), 0 (silent), 1 (a bar), 2 (a line per epoch)."""
     if verbose == "auto":
@@ -412,11 +371,6 @@ def _verbosity(verbose: Union[int, str]) -> int:
         raise ValueError(f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch), "
                          f"got {verbose!r}.")
     return int(verbose)
-
-
-def _check_positive_int(value: Any, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 def _as_result(logs: dict, return_dict: bool) -> Union[float, list[float], dict]:
