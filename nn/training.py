@@ -251,8 +251,11 @@ class Training:
             if is_batch_source(x):
                 raise ValueError("fit(): validation_split holds out part of arrays, so it cannot be used when x is "
                                  "a generator or PyDataset; pass validation_data instead.")
-            train_arrays, validation_arrays = split_last(self._arrays(x, y, sample_weight, class_weight, "fit"),
-                                                          validation_split)
+            train_arrays, validation_arrays = split_last(self._arrays(x, y, sample_weight, None, "fit"),
+                                                         validation_split)
+            if class_weight is not None:  # as in Keras, the held-out samples are not class-weighted
+                x_train, y_train, weights = train_arrays
+                train_arrays = (x_train, y_train, sample_weights(weights, class_weight, y_train, "fit"))
             train = array_batches(train_arrays, batch_size, steps_per_epoch, "steps_per_epoch", shuffle, get_rng())
             validation = array_batches(validation_arrays, validation_batch_size or batch_size, validation_steps,
                                        "validation_steps")
@@ -282,7 +285,7 @@ class Training:
             callback_list.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
-            if train.used_up and epoch + 1 < epochs:
+            if train.used_up:
                 warn_used_up(epoch + 1)
                 break
         callback_list.call("on_train_end", logs)

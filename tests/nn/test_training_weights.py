@@ -106,6 +106,15 @@ def test_metrics_are_not_weighted_as_in_keras_compile_metrics():
     assert weighted["loss"] != pytest.approx(plain["loss"])
 
 
+def test_class_weight_leaves_the_validation_split_unweighted_as_keras_does():
+    x, y = blobs()
+    model = classifier()
+    history = model.fit(x, y, validation_split=0.25, class_weight={0: 10.0}, verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(model.evaluate(x[90:], y[90:], verbose=0)[0], rel=1e-6)
+    with pytest.raises(ValueError, match="not both"):
+        classifier().fit(x, y, validation_split=0.25, class_weight={0: 2.0}, sample_weight=np.ones(120), verbose=0)
+
+
 def test_validation_data_may_carry_sample_weights():
     x, y = blobs()
     weights = np.where(y[80:] == 1, 3.0, 0.5)
