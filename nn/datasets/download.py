@@ -16,6 +16,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import BinaryIO
 
 from tqdm.std import tqdm
 
@@ -37,8 +38,9 @@ def origin() -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def fetch(destination: Path, url: str, sha256: str) -> Path:
-    """`destination`, downloaded from `url` first unless it is already there.
+def fetch(destination: Path, url: str, sha256: str, hint: str = "") -> Path:
+    """`destination`, downloaded from `url` first unless it is already there; `hint` ends the
+    message of a failed download (e.g. naming the other files a data set needs).
 
     Raises:
         ConnectionError: the download failed (offline, server error, cut short); the message
@@ -53,7 +55,7 @@ def fetch(destination: Path, url: str, sha256: str) -> Path:
                                           delete=False)
     try:
         with partial:
-            digest = _download(url, partial, destination)
+            digest = _download(url, partial, destination, hint)
         if digest != sha256:
             raise ValueError(f"the file downloaded from {url} is corrupt or incomplete: its SHA-256 is {digest}, "
                              f"expected {sha256}. The partial file was deleted; run again to retry.")
@@ -64,7 +66,7 @@ def fetch(destination: Path, url: str, sha256: str) -> Path:
     return destination
 
 
-def _download(url: str, sink, destination: Path) -> str:
+def _download(url: str, sink: BinaryIO, destination: Path, hint: str) -> str:
     """Stream `url` into the open file `sink` with a progress bar; its SHA-256 as hex."""
     hasher = hashlib.sha256()
     try:
@@ -87,5 +89,5 @@ def _download(url: str, sink, destination: Path) -> str:
         raise ConnectionError(
             f"could not download {url} ({type(error).__name__}: {reason}). Check the network connection, "
             f"or download the file by hand (e.g. in a browser) and save it as {destination}; it is loaded from "
-            f"there from then on.") from error
+            f"there from then on.{' ' + hint if hint else ''}") from error
     return hasher.hexdigest()

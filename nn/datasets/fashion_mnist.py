@@ -33,6 +33,7 @@ def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nda
         ``x`` uint8 of shape (n, 28, 28) and ``y`` uint8 labels 0..9 of shape (n,).
     """
     folder = download.cache_dir() / CACHE_SUBDIR
+    hint = f"Fashion-MNIST needs all four files there: {', '.join(FILES)}."
     for name, sha256 in FILES.items():
-        download.fetch(folder / name, download.origin() + name, sha256)
+        download.fetch(folder / name, download.origin() + name, sha256, hint)
     return tuple(load_idx_pair(folder, *IDX_FILES[split]) for split in ("train", "test"))

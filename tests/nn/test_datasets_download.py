@@ -167,6 +167,12 @@ def test_offline_the_error_says_where_to_put_the_file_and_that_file_is_then_used
     np.testing.assert_array_equal(mnist.load_data()[0][1], arrays["y_train"])
 
 
+def test_fashion_mnist_offline_error_names_all_four_files(server, tmp_path):
+    with pytest.raises(ConnectionError, match="needs all four files there: train-images-idx3-ubyte.gz, "
+                                              "train-labels-idx1-ubyte.gz, t10k-images"):
+        fashion_mnist.load_data()
+
+
 def test_cache_folder_defaults_to_the_home_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("CHAINRULE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
