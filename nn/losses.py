@@ -8,7 +8,7 @@ arguments and call the functions.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, Union
 
 import numpy as np
 
@@ -61,19 +61,31 @@ def _smooth(y_true: ag.Tensor, label_smoothing: float, classes: int) -> ag.Tenso
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> ag.Tensor:
     """mean((y_pred - y_true)^2)."""
+    return ag.mean(_squared_errors(y_true, y_pred))
+
+
+def _squared_errors(y_true: Any, y_pred: Any) -> ag.Tensor:
     y_pred = _prediction(y_pred)
     error = y_pred - _target(y_true, y_pred, "mean_squared_error")
-    return ag.mean(error * error)
+    return error * error
 
 
 def mean_absolute_error(y_true: Any, y_pred: Any) -> ag.Tensor:
     """mean(|y_pred - y_true|)."""
+    return ag.mean(_absolute_errors(y_true, y_pred))
+
+
+def _absolute_errors(y_true: Any, y_pred: Any) -> ag.Tensor:
     y_pred = _prediction(y_pred)
-    return ag.mean(ag.abs(y_pred - _target(y_true, y_pred, "mean_absolute_error")))
+    return ag.abs(y_pred - _target(y_true, y_pred, "mean_absolute_error"))
 
 
 def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> ag.Tensor:
     """mean of e^2 / 2 where |e| <= delta, else delta |e| - delta^2 / 2, for e = y_pred - y_true."""
+    return ag.mean(_huber_terms(y_true, y_pred, delta))
+
+
+def _huber_terms(y_true: Any, y_pred: Any, delta: float = 1.0) -> ag.Tensor:
     if delta <= 0:
         raise ValueError(f"huber: delta must be positive, got {delta}.")
     y_pred = _prediction(y_pred)
@@ -81,7 +93,7 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> ag.Tensor:
     size = ag.abs(error)
     quadratic = 0.5 * (error * error)
     linear = delta * size - 0.5 * delta * delta
-    return ag.mean(ag.where(size.data <= delta, quadratic, linear))
+    return ag.where(size.data <= delta, quadratic, linear)
 
 
 def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
@@ -91,13 +103,18 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
     With from_logits, p = sigmoid(z) and the loss is written max(z, 0) - z y + log(1 + e^-|z|),
     which is exact and finite for any z.
     """
+    return ag.mean(_binary_crossentropy_terms(y_true, y_pred, from_logits, label_smoothing))
+
+
+def _binary_crossentropy_terms(y_true: Any, y_pred: Any, from_logits: bool = False,
+                               label_smoothing: float = 0.0) -> ag.Tensor:
     y_pred = _prediction(y_pred)
     y_true = _smooth(_target(y_true, y_pred, "binary_crossentropy"), label_smoothing, 2)
     if from_logits:
         z = y_pred
-        return ag.mean(ag.relu(z) - z * y_true + ag.log(1.0 + ag.exp(-ag.abs(z))))
+        return ag.relu(z) - z * y_true + ag.log(1.0 + ag.exp(-ag.abs(z)))
     p = ag.clip(y_pred, EPSILON, 1.0 - EPSILON)
-    return -ag.mean(y_true * ag.log(p) + (1.0 - y_true) * ag.log(1.0 - p))
+    return -(y_true * ag.log(p) + (1.0 - y_true) * ag.log(1.0 - p))
 
 
 def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
@@ -107,6 +124,11 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     Probabilities are first renormalised to sum to 1, then clipped to [eps, 1 - eps]; with
     from_logits, log p = log_softmax(z).
     """
+    return ag.mean(_categorical_crossentropy_terms(y_true, y_pred, from_logits, label_smoothing))
+
+
+def _categorical_crossentropy_terms(y_true: Any, y_pred: Any, from_logits: bool = False,
+                                    label_smoothing: float = 0.0) -> ag.Tensor:
     y_pred = _prediction(y_pred)
     y_true = _target(y_true, y_pred, "categorical_crossentropy")
     y_true = _smooth(y_true, label_smoothing, y_pred.shape[-1])
@@ -116,7 +138,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
         _check_probabilities(y_pred, "categorical_crossentropy")
         p = y_pred / ag.sum(y_pred, axis=-1, keepdims=True)
         log_p = ag.log(ag.clip(p, EPSILON, 1.0 - EPSILON))
-    return -ag.mean(ag.sum(y_true * log_p, axis=-1))
+    return -ag.sum(y_true * log_p, axis=-1)
 
 
 def _check_probabilities(y_pred: ag.Tensor, loss: str) -> None:
@@ -168,22 +190,60 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any,
     From logits this is the fused `ag.softmax_cross_entropy`; probabilities are renormalised
     and clipped to [eps, 1 - eps] like categorical_crossentropy.
     """
+    if not from_logits:
+        return ag.mean(_sparse_categorical_crossentropy_terms(y_true, y_pred))
     y_pred = _prediction(y_pred)
-    # From logits the fused op checks the labels' range itself: checked once, not twice.
+    # The fused op checks the labels' range itself: checked once, not twice.
     labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy",
-                           check_range=not from_logits).reshape(-1)
+                           check_range=False).reshape(-1)
     scores = y_pred if y_pred.ndim == 2 else y_pred.reshape(-1, y_pred.shape[-1])
+    return ag.softmax_cross_entropy(scores, labels)
+
+
+def _sparse_categorical_crossentropy_terms(y_true: Any, y_pred: Any,
+                                           from_logits: bool = False) -> ag.Tensor:
+    """-log p[label] for each sample, shape y_pred.shape[:-1] (the fused op gives only the mean)."""
+    y_pred = _prediction(y_pred)
+    labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy").reshape(-1)
+    scores = y_pred if y_pred.ndim == 2 else y_pred.reshape(-1, y_pred.shape[-1])
+    picked = (np.arange(labels.size), labels)
     if from_logits:
-        return ag.softmax_cross_entropy(scores, labels)
-    _check_probabilities(scores, "sparse_categorical_crossentropy")
-    p = scores / ag.sum(scores, axis=-1, keepdims=True)
-    picked = ag.clip(p, EPSILON, 1.0 - EPSILON)[np.arange(labels.size), labels]
-    return -ag.mean(ag.log(picked))
+        log_p = ag.log_softmax(scores, axis=-1)[picked]
+    else:
+        _check_probabilities(scores, "sparse_categorical_crossentropy")
+        p = scores / ag.sum(scores, axis=-1, keepdims=True)
+        log_p = ag.log(ag.clip(p, EPSILON, 1.0 - EPSILON)[picked])
+    return -log_p.reshape(y_pred.shape[:-1])
 
 
 mse = mean_squared_error
 mae = mean_absolute_error
 bce = binary_crossentropy
+
+# Each built-in loss is the mean of these terms (one per value, or per position for the
+# cross-entropies, which sum over the class axis first).
+_TERMS: dict[Callable[..., ag.Tensor], Callable[..., ag.Tensor]] = {
+    mean_squared_error: _squared_errors, mean_absolute_error: _absolute_errors,
+    huber: _huber_terms, binary_crossentropy: _binary_crossentropy_terms,
+    categorical_crossentropy: _categorical_crossentropy_terms,
+    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_terms,
+}
+
+
+def per_sample_losses(loss: Any, y_true: Any, y_pred: Any) -> Optional[ag.Tensor]:
+    """Each sample's loss, shape (batch,), for a built-in loss function or object; None for any
+    other callable.
+
+    A sample's loss is the mean of its terms over every axis but the first, so the mean of the
+    per-sample losses is the loss itself, and ``mean(w * losses)`` is Keras's weighted
+    "sum_over_batch_size" reduction, ``sum_i w_i l_i / batch``.
+    """
+    function, arguments = (type(loss).function, loss.arguments) if isinstance(loss, Loss) else (loss, {})
+    terms_of = _TERMS.get(function)
+    if terms_of is None:
+        return None
+    terms = terms_of(y_true, y_pred, **arguments)
+    return terms if terms.ndim <= 1 else ag.mean(terms, axis=tuple(range(1, terms.ndim)))
 
 LossFunction = Callable[..., ag.Tensor]
 

@@ -1,25 +1,30 @@
 """Keras's training API for models: compile, fit, evaluate, predict and the per-batch steps.
 
 A training step is: forward on the batch, ``loss = loss_fn(y, y_pred) + sum(regularization)``,
-``loss.backward()``, ``optimizer.step()``. The whole data set is converted to arrays once; each
-epoch shuffles it with one fancy index and then takes batches as views.
+``loss.backward()``, ``optimizer.step()``; with sample or class weights ``w``, the loss term is
+Keras's ``mean_i(w_i * loss_i)`` over the batch's samples. Arrays are converted once and each
+epoch shuffles them with one fancy index, then takes batches as views; generators and
+`PyDataset`s give their own batches (see `nn.data_adapters`).
 """
 from __future__ import annotations
 
-import math
 import time
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 import autograd as ag
-from autograd.numeric import all_finite
 import optim
 from nn import losses as losses_module
 from nn import metrics as metrics_module
 from nn.callbacks import Callback, CallbackList, History, as_callback_list
+from nn.data_adapters import (ArrayBatches, Batch, IterableBatches, array_batches, check_arrays, check_positive_int,
+                              features, is_batch_source, match_input_rank, refuse_beside_batches, sample_weights,
+                              split_last, targets, warn_used_up)
 from nn.progress import ProgressBar, summary_line
 from nn.utils import get_rng
+
+Batches = Union[ArrayBatches, IterableBatches]
 
 
 class Training:
@@ -78,18 +83,24 @@ class Training:
             self._attach_optimizer()
 
     # ---- the steps -----------------------------------------------------------------------------
-    def _prepare(self, x_shape: tuple, action: str, training: bool) -> None:
-        """Check compile, build from the data's shape, hand the weights to the optimizer."""
+    def _check_compiled(self, action: str, training: bool) -> None:
         if not self.compiled or (self.loss is None and action != "predict"):
             raise RuntimeError(f"call compile(optimizer=..., loss=...) before {action}(): the model needs "
                                f"a loss{' and an optimizer' if training else ''} first.")
+
+    def _model_inputs(self, x: np.ndarray, action: str) -> np.ndarray:
+        """x shaped for the model (Keras's rank adjustment); the first data seen builds it."""
         if not self.built:
-            self.build((None, *x_shape[1:]))
-        if training:
-            if not self.trainable_weights:
-                raise ValueError(f"model {self.name!r} has no trainable weights, so {action}() has "
-                                 f"nothing to learn; add a layer such as Dense.")
-            self._attach_optimizer()
+            match_input_rank(x, None, action)
+            self.build((None, *x.shape[1:]))
+        return match_input_rank(x, getattr(self, "input_shape", None), action)
+
+    def _prepare_training(self, action: str) -> None:
+        """Hand the weights to the optimizer, once the model is built."""
+        if not self.trainable_weights:
+            raise ValueError(f"model {self.name!r} has no trainable weights, so {action}() has "
+                             f"nothing to learn; add a layer such as Dense.")
+        self._attach_optimizer()
 
     def _attach_optimizer(self) -> None:
         """Hand the trainable weights to the optimizer, unless it already holds exactly these.
@@ -114,30 +125,54 @@ class Training:
         if self.compiled and self._attached is not None and self.trainable_weights:
             self._attach_optimizer()
 
-    def _total_loss(self, y_true: np.ndarray, y_pred: ag.Tensor) -> ag.Tensor:
+    def _total_loss(self, y_true: np.ndarray, y_pred: ag.Tensor,
+                    sample_weight: Optional[np.ndarray] = None) -> ag.Tensor:
         with ag.name_scope("loss"):
-            loss = self.loss(y_true, y_pred)
+            loss = self._data_loss(y_true, y_pred, sample_weight)
             for penalty in self.losses:
                 loss = loss + penalty
         return loss
+
+    def _data_loss(self, y_true: np.ndarray, y_pred: ag.Tensor, sample_weight: Optional[np.ndarray]) -> ag.Tensor:
+        """The compiled loss on a batch; weighted, Keras's "sum_over_batch_size": sum_i w_i l_i / n.
+
+        A custom loss may return one value per sample (as Keras's custom losses do); it is
+        averaged (or weighted) over the batch like a built-in one.
+        """
+        if sample_weight is None:
+            loss = self.loss(y_true, y_pred)
+            return loss if loss.ndim == 0 else ag.mean(loss)
+        per_sample = losses_module.per_sample_losses(self.loss, y_true, y_pred)
+        if per_sample is None:
+            per_sample = self.loss(y_true, y_pred)
+            if per_sample.ndim == 0 or per_sample.shape[0] != len(sample_weight):
+                raise ValueError(f"the custom loss {getattr(self.loss, '__name__', self.loss)!r} returned shape "
+                                 f"{per_sample.shape}, but sample_weight and class_weight weigh samples one by one: "
+                                 f"return one loss per sample, shape ({len(sample_weight)},), e.g. a mean over "
+                                 f"axis=-1 instead of over everything.")
+            if per_sample.ndim > 1:
+                per_sample = ag.mean(per_sample, axis=tuple(range(1, per_sample.ndim)))
+        return ag.mean(per_sample * ag.Tensor(sample_weight, dtype=per_sample.dtype))
 
     def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[float]:
         if len(self._metric_fns) != len(self._metric_ids):
             self._metric_fns = [metrics_module.resolve(m, y_true, y_pred) for m in self._metric_ids]
         return [float(metric(y_true, y_pred)) for metric in self._metric_fns]
 
-    def _train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def _train_step(self, x: np.ndarray, y: np.ndarray,
+                    sample_weight: Optional[np.ndarray] = None) -> tuple[float, np.ndarray]:
         self.optimizer.zero_grad()
         y_pred = self(x, training=True)
-        loss = self._total_loss(y, y_pred)
+        loss = self._total_loss(y, y_pred, sample_weight)
         loss.backward()
         self.optimizer.step()
         return float(loss.data), y_pred.data
 
-    def _test_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def _test_step(self, x: np.ndarray, y: np.ndarray,
+                   sample_weight: Optional[np.ndarray] = None) -> tuple[float, np.ndarray]:
         with ag.no_grad():
             y_pred = self(x, training=False)
-            return float(self._total_loss(y, y_pred).data), y_pred.data
+            return float(self._total_loss(y, y_pred, sample_weight).data), y_pred.data
 
     def _logs(self, loss_sum: float, metric_sums: Sequence[float], count: int, prefix: str = "") -> dict:
         logs = {prefix + "loss": loss_sum / count}
@@ -145,19 +180,17 @@ class Training:
             logs[prefix + name] = total / count
         return logs
 
-    def _run_batches(self, x: np.ndarray, y: np.ndarray, batch_size: int, training: bool,
-                     callbacks: CallbackList) -> dict:
-        """One pass over (x, y) in batches; the mean loss and metrics, weighted by batch size."""
+    def _run_batches(self, batches: Iterator[Batch], training: bool, callbacks: CallbackList) -> dict:
+        """One epoch's batches; the mean loss and metrics, weighted by batch size (as Keras)."""
         step_fn = self._train_step if training else self._test_step
         begin_hook, end_hook = ("on_train_batch_begin", "on_train_batch_end") if training else \
             ("on_test_batch_begin", "on_test_batch_end")
         call_begin, call_end = callbacks.wants(begin_hook), callbacks.wants(end_hook)
         loss_sum, metric_sums, seen = 0.0, [0.0] * len(self._metric_ids), 0
-        for step, start in enumerate(range(0, len(x), batch_size)):
+        for step, (x_batch, y_batch, weights) in enumerate(batches):
             if call_begin:
                 callbacks.call(begin_hook, step, None)
-            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
-            loss, y_pred = step_fn(x_batch, y_batch)
+            loss, y_pred = step_fn(x_batch, y_batch, weights)
             count = len(x_batch)
             loss_sum += loss * count
             if self._metric_ids:
@@ -170,161 +203,202 @@ class Training:
                 break
         return self._logs(loss_sum, metric_sums, seen)
 
-    # ---- the loops -----------------------------------------------------------------------------
-    def fit(self, x: Any = None, y: Any = None, batch_size: int = 32, epochs: int = 1, verbose: int = 1,
-            validation_split: float = 0.0, validation_data: Optional[tuple] = None, shuffle: bool = True,
-            callbacks: Union[Callback, Iterable[Callback], None] = None, initial_epoch: int = 0) -> History:
-        """Train for `epochs` passes over (x, y); returns a `History` of per-epoch logs.
+    # ---- the data ------------------------------------------------------------------------------
+    def _arrays(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], action: str
+                ) -> tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        """(x, y, per-sample weights) as checked arrays, x shaped for the model (which it builds)."""
+        x, y = features(x, action), targets(y, action)
+        weights = sample_weights(sample_weight, class_weight, y, action)
+        check_arrays(x, y, weights, action)
+        return self._model_inputs(x, action), y, weights
 
-        `validation_split` holds out the LAST fraction of the samples (before shuffling), as
-        Keras does; `validation_data=(x_val, y_val)` gives them explicitly. Logged values:
-        ``loss`` (with regularization), each metric, and ``val_`` versions of both.
+    def _batches(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], batch_size: Optional[int],
+                 steps: Optional[int], steps_name: str, action: str, shuffle: bool = False) -> Batches:
+        """Batches of (x, y, weights) from arrays or from a generator / PyDataset / iterable."""
+        if is_batch_source(x):
+            if steps is not None:
+                check_positive_int(steps, steps_name)
+            refuse_beside_batches(action, y, sample_weight, batch_size)
+            batches = IterableBatches(x, steps, action, class_weight=class_weight, shuffle=shuffle, rng=get_rng(),
+                                      adapt_x=lambda batch: self._model_inputs(batch, action))
+            self._model_inputs(batches.first_x, action)
+            return batches
+        return array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps,
+                             steps_name, shuffle, get_rng())
+
+    def _validation_batches(self, data: Any, batch_size: Optional[int], steps: Optional[int]) -> Batches:
+        action = "fit (validation_data)"
+        if is_batch_source(data):
+            return self._batches(data, None, None, None, None, steps, "validation_steps", action)
+        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            raise ValueError("validation_data must be a pair (x_val, y_val), a triple (x_val, y_val, "
+                             "sample_weight_val), or a generator / PyDataset of such batches.")
+        x, y, weights = (*data, None)[:3]
+        return self._batches(x, y, weights, None, batch_size, steps, "validation_steps", action)
+
+    # ---- the loops -----------------------------------------------------------------------------
+    def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, epochs: int = 1,
+            verbose: Union[int, str] = "auto", callbacks: Union[Callback, Iterable[Callback], None] = None,
+            validation_split: float = 0.0, validation_data: Any = None, shuffle: bool = True,
+            class_weight: Optional[Mapping] = None, sample_weight: Any = None, initial_epoch: int = 0,
+            steps_per_epoch: Optional[int] = None, validation_steps: Optional[int] = None,
+            validation_batch_size: Optional[int] = None) -> History:
+        """Train for `epochs` passes over the data; returns a `History` of per-epoch logs.
+
+        Args:
+            x, y: arrays (numpy, lists, Tensors) of samples and targets; or, as x alone, a
+                generator, iterator or `nn.utils.PyDataset` of ``(x, y)`` or
+                ``(x, y, sample_weight)`` batches. x of shape (n,) feeds a model with one
+                input feature as (n, 1).
+            batch_size: samples per batch for arrays; None means 32.
+            validation_split: the LAST fraction of the arrays (before shuffling) held out, as
+                Keras does.
+            validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sample_weight_val)``, or
+                batches as for x.
+            shuffle: reorder array samples (a PyDataset's batches) every epoch.
+            class_weight: ``{class: weight}``; each sample's loss is scaled by its class's
+                weight (1 for classes left out).
+            sample_weight: one weight per sample; the loss becomes ``mean_i(w_i * loss_i)``.
+            steps_per_epoch: batches per epoch; needed for an endless generator.
+            validation_steps: batches per validation; None means all of them.
+            validation_batch_size: batch size for validation arrays; None means batch_size.
+
+        Logged values: ``loss`` (with regularization), each metric, and ``val_`` versions of both.
         """
-        _check_positive_int(batch_size, "batch_size")
-        _check_positive_int(epochs, "epochs")
-        x, y = as_arrays(x, y, "fit")
-        x_val = y_val = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val).")
-            x_val, y_val = as_arrays(*validation_data, "fit (validation_data)")
-        elif validation_split:
-            x, y, x_val, y_val = _split_last(x, y, validation_split)
-        self._prepare(x.shape, "fit", training=True)
-        steps = math.ceil(len(x) / batch_size)
+        check_positive_int(epochs, "epochs")
+        verbose = _verbosity(verbose)
+        self._check_compiled("fit", training=True)
+        validation: Optional[Batches] = None
+        if validation_split and validation_data is None:
+            if is_batch_source(x):
+                raise ValueError("fit(): validation_split holds out part of arrays, so it cannot be used when x is "
+                                 "a generator or PyDataset; pass validation_data instead.")
+            train_arrays, validation_arrays = split_last(self._arrays(x, y, sample_weight, None, "fit"),
+                                                         validation_split)
+            if class_weight is not None:  # as in Keras, the held-out samples are not class-weighted
+                x_train, y_train, weights = train_arrays
+                train_arrays = (x_train, y_train, sample_weights(weights, class_weight, y_train, "fit"))
+            train = array_batches(train_arrays, batch_size, steps_per_epoch, "steps_per_epoch", shuffle, get_rng())
+            validation = array_batches(validation_arrays, validation_batch_size or batch_size, validation_steps,
+                                       "validation_steps")
+        else:
+            train = self._batches(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, "steps_per_epoch",
+                                  "fit", shuffle)
+            if validation_data is not None:
+                validation = self._validation_batches(validation_data, validation_batch_size or batch_size,
+                                                      validation_steps)
+        self._prepare_training("fit")
         history = History()
-        extras = [ProgressBar(verbose, steps, epochs)] if verbose else []
-        params = {"verbose": verbose, "epochs": epochs, "steps": steps}
+        extras = [ProgressBar(verbose, train.steps, epochs)] if verbose else []
+        params = {"verbose": verbose, "epochs": epochs, "steps": train.steps}
         callback_list = CallbackList([*as_callback_list(callbacks), history, *extras], self, params)
         self.stop_training = False
         self.history = history
-        rng = get_rng()
         self.resume_at_epoch = None
         callback_list.call("on_train_begin", None)
         if self.resume_at_epoch is not None:
             initial_epoch = self.resume_at_epoch
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
+            if not train.begin_epoch():
+                warn_used_up(epoch)
+                break
             callback_list.call("on_epoch_begin", epoch, None)
-            if shuffle:
-                order = rng.permutation(len(x))
-                x_epoch, y_epoch = x[order], y[order]
-            else:
-                x_epoch, y_epoch = x, y
-            logs = self._run_batches(x_epoch, y_epoch, batch_size, True, callback_list)
-            if x_val is not None:
-                logs.update(self._evaluate_arrays(x_val, y_val, batch_size, callback_list, prefix="val_"))
+            logs = self._run_batches(train.epoch(), True, callback_list)
+            if validation is not None:
+                logs.update(self._evaluate_batches(validation, callback_list, prefix="val_"))
             callback_list.call("on_epoch_end", epoch, logs)
             if self.stop_training:
+                break
+            if train.used_up:
+                warn_used_up(epoch + 1)
                 break
         callback_list.call("on_train_end", logs)
         return history
 
-    def _evaluate_arrays(self, x: np.ndarray, y: np.ndarray, batch_size: int, callbacks: CallbackList,
-                         prefix: str = "") -> dict:
+    def _evaluate_batches(self, batches: Batches, callbacks: CallbackList, prefix: str = "") -> dict:
+        batches.rewind()
+        if not batches.begin_epoch():
+            raise ValueError(f"the {'validation ' if prefix else ''}data has no batches left: a generator can be gone "
+                             f"through only once. Pass arrays or a PyDataset, or an endless generator with "
+                             f"{'validation_steps' if prefix else 'steps'}=....")
         callbacks.call("on_test_begin", None)
-        logs = self._run_batches(x, y, batch_size, False, callbacks)
+        logs = self._run_batches(batches.epoch(), False, callbacks)
         callbacks.call("on_test_end", logs)
         return {prefix + key: value for key, value in logs.items()}
 
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int = 32, verbose: int = 1,
-                 return_dict: bool = False, callbacks: Union[Callback, Iterable[Callback], None] = None
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+                 verbose: Union[int, str] = "auto", sample_weight: Any = None, steps: Optional[int] = None,
+                 callbacks: Union[Callback, Iterable[Callback], None] = None, return_dict: bool = False
                  ) -> Union[float, list[float], dict]:
-        """The loss (with regularization) and metrics on (x, y), without training.
+        """The loss (with regularization) and metrics on the data, without training.
 
+        Takes the data as `fit` does (arrays, or batches as x alone; `steps` limits the batches).
         Returns the loss alone when no metric was compiled, else ``[loss, *metrics]``, or a dict
         with ``return_dict=True``.
         """
-        _check_positive_int(batch_size, "batch_size")
-        x, y = as_arrays(x, y, "evaluate")
-        self._prepare(x.shape, "evaluate", training=False)
+        verbose = _verbosity(verbose)
+        self._check_compiled("evaluate", training=False)
+        batches = self._batches(x, y, sample_weight, None, batch_size, steps, "steps", "evaluate")
         callback_list = CallbackList(as_callback_list(callbacks), self, {"verbose": verbose})
         started = time.perf_counter()
-        logs = self._evaluate_arrays(x, y, batch_size, callback_list)
+        logs = self._evaluate_batches(batches, callback_list)
         if verbose:
-            steps = math.ceil(len(x) / batch_size)
-            print(summary_line(steps, steps, time.perf_counter() - started, logs), flush=True)
+            print(summary_line(batches.taken, batches.taken, time.perf_counter() - started, logs), flush=True)
         return _as_result(logs, return_dict)
 
-    def predict(self, x: Any, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
-        """The model's outputs for `x` as a numpy array, computed in batches without a graph."""
-        _check_positive_int(batch_size, "batch_size")
-        x = _features(x, "predict")
-        if not self.built:
-            self.build((None, *x.shape[1:]))
+    def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Union[int, str] = 0,
+                steps: Optional[int] = None) -> np.ndarray:
+        """The model's outputs for `x` as a numpy array, computed in batches without a graph.
+
+        x is an array of samples (batch axis first: one sample ``x[0]`` is passed as ``x[None]``
+        or ``x[:1]``), or batches as for `fit` (their targets, if any, are ignored).
+        """
+        _verbosity(verbose)
+        if is_batch_source(x):
+            if steps is not None:
+                check_positive_int(steps, "steps")
+            batches = IterableBatches(x, steps, "predict", need_targets=False,
+                                      adapt_x=lambda batch: self._model_inputs(batch, "predict"))
+            self._model_inputs(batches.first_x, "predict")
+        else:
+            x = self._model_inputs(features(x, "predict"), "predict")
+            if len(x) == 0:
+                raise ValueError("predict(): x is empty (0 samples); pass at least one sample.")
+            batches = array_batches((x, None, None), batch_size, steps, "steps")
         with ag.no_grad():
-            outputs = [self(x[start:start + batch_size], training=False).data
-                       for start in range(0, len(x), batch_size)]
+            outputs = [self(x_batch, training=False).data for x_batch, _, _ in batches.epoch()]
         return np.concatenate(outputs, axis=0)
 
-    def train_on_batch(self, x: Any, y: Any, return_dict: bool = False) -> Union[float, list[float], dict]:
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: Optional[Mapping] = None, return_dict: bool = False
+                       ) -> Union[float, list[float], dict]:
         """One training step on exactly this batch; returns its loss (and metrics)."""
-        x, y = as_arrays(x, y, "train_on_batch")
-        self._prepare(x.shape, "train_on_batch", training=True)
-        loss, y_pred = self._train_step(x, y)
+        self._check_compiled("train_on_batch", training=True)
+        x, y, weights = self._arrays(x, y, sample_weight, class_weight, "train_on_batch")
+        self._prepare_training("train_on_batch")
+        loss, y_pred = self._train_step(x, y, weights)
         return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
                           return_dict)
 
-    def test_on_batch(self, x: Any, y: Any, return_dict: bool = False) -> Union[float, list[float], dict]:
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      return_dict: bool = False) -> Union[float, list[float], dict]:
         """The loss (and metrics) on this batch, without training."""
-        x, y = as_arrays(x, y, "test_on_batch")
-        self._prepare(x.shape, "test_on_batch", training=False)
-        loss, y_pred = self._test_step(x, y)
+        self._check_compiled("test_on_batch", training=False)
+        x, y, weights = self._arrays(x, y, sample_weight, None, "test_on_batch")
+        loss, y_pred = self._test_step(x, y, weights)
         return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
                           return_dict)
 
 
-def _features(x: Any, action: str) -> np.ndarray:
-    """x as an array of the default float dtype, with a batch axis and finite values."""
-    if x is None:
-        raise ValueError(f"{action}() needs input data x.")
-    array = np.asarray(x.data if isinstance(x, ag.Tensor) else x)
-    if array.ndim == 0:
-        raise ValueError(f"{action}(): x must have a batch axis (shape (samples, ...)), got a scalar.")
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{action}(): x must hold numbers, got dtype {array.dtype}.")
-    return array.astype(ag.get_default_dtype(), copy=False)
-
-
-def as_arrays(x: Any, y: Any, action: str) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) as arrays, converted once: x float, y integer labels or float targets; checked."""
-    x = _features(x, action)
-    if y is None:
-        raise ValueError(f"{action}() needs targets y as well as x.")
-    y = np.asarray(y.data if isinstance(y, ag.Tensor) else y)
-    if y.ndim == 0:
-        raise ValueError(f"{action}(): y must have one target per sample, got a scalar.")
-    if y.dtype.kind == "f":
-        y = y.astype(ag.get_default_dtype(), copy=False)
-    if len(x) != len(y):
-        raise ValueError(f"{action}(): x has {len(x)} samples but y has {len(y)}; they must match "
-                         f"(one target per sample).")
-    if len(x) == 0:
-        raise ValueError(f"{action}(): the data is empty (0 samples); pass at least one sample.")
-    for name, array in (("x", x), ("y", y)):
-        if array.dtype.kind == "f" and not all_finite(array):
-            bad = int(np.argwhere(~np.isfinite(array))[0][0])
-            raise ValueError(f"{action}(): {name} contains NaN or infinite values (first at sample {bad}); "
-                             f"clean or impute them before training.")
-    return x, y
-
-
-def _split_last(x: np.ndarray, y: np.ndarray, fraction: float) -> tuple[np.ndarray, ...]:
-    """The first (1 - fraction) of the samples for training, the rest for validation (Keras)."""
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"validation_split is the fraction of samples held out and must lie in [0, 1), "
-                         f"got {fraction}.")
-    split_at = int(math.floor(len(x) * (1.0 - fraction)))
-    if split_at == 0 or split_at == len(x):
-        raise ValueError(f"validation_split={fraction} of {len(x)} samples leaves "
-                         f"{split_at} for training and {len(x) - split_at} for validation; both need "
-                         f"at least one sample.")
-    return x[:split_at], y[:split_at], x[split_at:], y[split_at:]
-
-
-def _check_positive_int(value: Any, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+def _verbosity(verbose: Union[int, str]) -> int:
+    """Keras's verbose values: "auto" (= 1, a bar), 0 (silent), 1 (a bar), 2 (a line per epoch)."""
+    if verbose == "auto":
+        return 1
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch), "
+                         f"got {verbose!r}.")
+    return int(verbose)
 
 
 def _as_result(logs: dict, return_dict: bool) -> Union[float, list[float], dict]:

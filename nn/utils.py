@@ -3,6 +3,9 @@
 One `numpy.random.Generator`, autograd's (`autograd.random.default_generator`), serves
 initializers, shuffling, dropout and `ag.randn` & co., so `set_random_seed(s)` (or
 `ag.manual_seed(s)`) makes a whole training run repeat bit for bit.
+
+Keras's data helpers are here under their Keras names too: `to_categorical`, `normalize`,
+`pad_sequences` (from `nn.array_utils`) and `PyDataset` / `Sequence` (from `nn.data_adapters`).
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import numpy as np
 
 import autograd as ag
 from autograd.random import default_generator
+from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F401 (Keras's nn.utils names)
+from nn.data_adapters import PyDataset, Sequence  # noqa: F401
 
 
 def set_random_seed(seed: int) -> None:

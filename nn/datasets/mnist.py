@@ -1,4 +1,5 @@
-"""MNIST from files already on disk (no network): the four IDX files or Keras's ``mnist.npz``.
+"""MNIST as Keras loads it (`load_data`, downloaded once and cached), or from files already on
+disk (`load_mnist`): the four IDX files or Keras's ``mnist.npz``.
 
 IDX format (LeCun et al., http://yann.lecun.com/exdb/mnist/): a big-endian header of two zero
 bytes, a dtype code (0x08 = unsigned byte), the number of dimensions, then one uint32 per
@@ -11,6 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from nn.datasets import download
+
+NPZ_NAME = "mnist.npz"
+NPZ_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # published with Keras
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
@@ -18,6 +23,26 @@ IDX_FILES = {
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 UBYTE_CODE = 0x08
 GZIP_MAGIC = b"\x1f\x8b"
+
+
+def load_data(path: str = NPZ_NAME) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Load MNIST as ``(x_train, y_train), (x_test, y_test)``, as `keras.datasets.mnist.load_data`.
+
+    60,000 training and 10,000 test images of handwritten digits, 28x28 grey levels 0..255.
+    The first call downloads Keras's ``mnist.npz`` (11 MB, checked against its SHA-256) into
+    the cache folder (``~/.chainrule/datasets``, or ``$CHAINRULE_HOME/datasets``); later calls
+    read it from there. Offline, put ``mnist.npz`` there by hand.
+
+    Args:
+        path: where to cache the file, relative to the cache folder.
+
+    Returns:
+        ``x`` uint8 of shape (n, 28, 28) and ``y`` uint8 labels 0..9 of shape (n,).
+
+    License: Yann LeCun and Corinna Cortes hold the copyright of MNIST, made available under the
+    Creative Commons Attribution-Share Alike 3.0 license.
+    """
+    return _load_npz(download.fetch(download.cache_dir() / path, download.origin() + NPZ_NAME, NPZ_SHA256))
 
 
 def load_mnist(path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -37,7 +62,7 @@ def load_mnist(path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
     """
     path = Path(path)
     if path.is_dir():
-        return tuple(_load_idx_pair(path, *IDX_FILES[split]) for split in ("train", "test"))
+        return tuple(load_idx_pair(path, *IDX_FILES[split]) for split in ("train", "test"))
     if path.is_file():
         return _load_npz(path)
     raise FileNotFoundError(
@@ -46,7 +71,8 @@ def load_mnist(path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
     )
 
 
-def _load_idx_pair(folder: Path, images_name: str, labels_name: str):
+def load_idx_pair(folder: Path, images_name: str, labels_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(images, labels) from two IDX files in `folder` (each may be gzipped), checked to pair up."""
     images = read_idx(_find(folder, images_name), ndim=3)
     labels = read_idx(_find(folder, labels_name), ndim=1)
     if len(images) != len(labels):

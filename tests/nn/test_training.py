@@ -233,7 +233,8 @@ class TerminalText(io.StringIO):
         return True
 
 
-def test_progress_bar_in_a_terminal_is_live_and_ends_with_the_epoch_summary():
+def test_progress_bar_in_a_terminal_is_live_and_ends_with_the_epoch_summary(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # a terminal of known width (tests/nn/test_progress.py has more)
     stream = TerminalText()
     bar = ProgressBar(verbose=1, steps_per_epoch=3, epochs=5, stream=stream)
     assert bar.uses_hook("on_train_batch_end")
