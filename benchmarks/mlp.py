@@ -1,5 +1,8 @@
 """Training speed of an MNIST-shaped MLP: numpy by hand vs our engine vs model.fit vs PyTorch.
 
+The engine runs twice: with the fused `softmax_cross_entropy`, and with the loss a PyTorch user
+writes by hand (`hand loss`: -log_softmax(z)[arange(n), y].mean()).
+
 Model 784-256-128-10 (ReLU, softmax cross-entropy), batch 128, one epoch over random
 float32 rows. Runs alternate in one process, in reversed order every other round; for SGD
 (lr 0.01) and Adam (lr 0.001) each variant's median epoch time is printed, with its ratio to
@@ -115,6 +118,25 @@ def engine_trainer(weights: list[np.ndarray], optimizer: str) -> Callable:
     return step
 
 
+def hand_loss_trainer(weights: list[np.ndarray], optimizer: str) -> Callable:
+    """The engine loop with the cross-entropy written as a PyTorch user writes it by hand:
+    -log_softmax(z)[arange(n), y].mean(), four recorded ops instead of the fused one."""
+    params = [ag.Tensor(w.copy(), requires_grad=True) for w in weights]
+    opt = optim.SGD(params, learning_rate=0.01) if optimizer == "sgd" else optim.Adam(params, learning_rate=0.001)
+
+    def step(x: np.ndarray, y: np.ndarray) -> float:
+        w1, b1, w2, b2, w3, b3 = params
+        hidden = ag.linear(ag.linear(ag.from_numpy(x), w1, b1).relu(), w2, b2).relu()
+        logits = ag.linear(hidden, w3, b3)
+        loss = -ag.log_softmax(logits, axis=1)[ag.arange(len(y)), y].mean()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss.item()
+
+    return step
+
+
 # ---- (c) nn.Sequential.fit -----------------------------------------------------------------------
 def keras_model(weights: list[np.ndarray], optimizer: str) -> nn.Sequential:
     model = nn.Sequential([nn.Input(shape=(SIZES[0],)), nn.layers.Dense(SIZES[1], activation="relu"),
@@ -154,19 +176,21 @@ def torch_available() -> bool:
     return True
 
 
+TRAINERS = {"numpy": numpy_trainer, "engine": engine_trainer, "hand loss": hand_loss_trainer,
+            "torch": torch_trainer}
+
+
 def make_epoch(variant: str, optimizer: str, x: np.ndarray, y: np.ndarray) -> Callable[[], list[float]]:
     """A function running one epoch of `variant` from the shared initial weights."""
     if variant == "model.fit":
         model = keras_model(initial_weights(), optimizer)
         return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False).history["loss"]
-    trainer = {"numpy": numpy_trainer, "engine": engine_trainer, "torch": torch_trainer}[variant]
-    step = trainer(initial_weights(), optimizer)
+    step = TRAINERS[variant](initial_weights(), optimizer)
     return lambda: [step(x[s], y[s]) for s in batches(len(x))]
 
 
 def first_losses(variant: str, optimizer: str, x: np.ndarray, y: np.ndarray) -> list[float]:
-    trainer = {"numpy": numpy_trainer, "engine": engine_trainer, "torch": torch_trainer}[variant]
-    step = trainer(initial_weights(), optimizer)
+    step = TRAINERS[variant](initial_weights(), optimizer)
     return [step(x[s], y[s]) for s in batches(len(x))[:CHECK_STEPS]]
 
 
@@ -199,7 +223,7 @@ def main() -> None:
         return
     rows = args.rows or (2_560 if args.quick else 60_000)
     repeats = args.repeats or (1 if args.quick else 7)
-    variants = ["numpy", "engine", "model.fit"] + (["torch"] if torch_available() else [])
+    variants = ["numpy", "engine", "hand loss", "model.fit"] + (["torch"] if torch_available() else [])
     x, y = make_data(rows)
 
     for optimizer in ("sgd", "adam"):

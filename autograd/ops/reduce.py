@@ -5,6 +5,7 @@ Each takes numpy's `axis` and `keepdims`, or PyTorch's `dim` and `keepdim` for t
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Optional, Sequence, Union
 
 import numpy as np
@@ -63,8 +64,11 @@ class _Reduction(Function):
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, a):
+        return self.reduce_with(a, self.reduction)
+
+    def reduce_with(self, a: np.ndarray, method: str) -> np.ndarray:
         try:
-            return getattr(a, self.reduction)(axis=self.axis, keepdims=self.keepdims)
+            return getattr(a, method)(axis=self.axis, keepdims=self.keepdims)
         except np.exceptions.AxisError:
             normalize_axis(self.axis, a.ndim)  # raises the clearer message
             raise
@@ -79,7 +83,12 @@ class _Reduction(Function):
 
     def spread(self, grad: Tensor) -> Tensor:
         """Send the reduced gradient back over the reduced axes (the chain rule of a sum)."""
-        return namespace(grad).broadcast_to(self.kept(grad), self.parents[0].shape)
+        shape = self.parents[0].shape
+        if isinstance(grad, Tensor):
+            return namespace(grad).broadcast_to(self.kept(grad), shape)
+        spread = np.empty(shape, dtype=grad.dtype)  # a broadcasting copy: cheaper than np.broadcast_to
+        spread[...] = self.kept(grad)
+        return spread
 
 
 class Sum(_Reduction):
@@ -100,10 +109,17 @@ class Mean(_Reduction):
     derivatives = ("1/n for each of the n averaged elements",)
     reduction = "mean"
 
+    def forward(self, a):
+        if a.dtype.char not in "fd":  # float16 and integers: numpy's own accumulator rules
+            return super().forward(a)
+        # what ndarray.mean computes (a pairwise sum, then a division), without its wrapper
+        total = self.reduce_with(a, "sum")
+        return total / math.prod(a.shape[i] for i in normalize_axis(self.axis, a.ndim))
+
     def backward(self, grad, out):
         shape = self.parents[0].shape
-        count = int(np.prod([shape[i] for i in normalize_axis(self.axis, len(shape))]))
-        return (self.spread(grad) * (1.0 / builtins.max(count, 1)),)
+        count = math.prod(shape[i] for i in normalize_axis(self.axis, len(shape)))
+        return (self.spread(grad * (1.0 / builtins.max(count, 1))),)
 
 
 class Max(_Reduction):
