@@ -1,8 +1,10 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
+from autograd.ops.conv import conv1d, conv2d, conv_transpose2d
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, relu,
                                       sigmoid, sqrt, tanh, where)
 from autograd.ops.linalg import linear, matmul
+from autograd.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from autograd.ops.reduce import max, mean, min, sum, var
 from autograd.ops.shape import (astype, broadcast_to, concatenate, expand_dims, getitem, reshape,
                                 squeeze, stack, swapaxes, transpose)
@@ -17,4 +19,5 @@ __all__ = [
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",
     "concatenate", "stack", "astype",
+    "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
 ]
