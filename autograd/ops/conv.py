@@ -186,16 +186,12 @@ def _check_channels(op: str, x_shape: tuple, k_shape: tuple, groups: int, rank: 
                          f"there (in_channels // groups).")
 
 
-def _spatial(x_shape: tuple, rank: int) -> tuple[int, int]:
-    return tuple(x_shape[1:3]) if rank == 2 else (1, x_shape[1])
-
-
 def _conv_window(op: str, x_shape: tuple, k_shape: tuple, stride: Any, padding: Padding,
                  dilation: Any, groups: Any, rank: int) -> Window:
     _check_channels(op, x_shape, k_shape, groups, rank)
     size = int_pair(k_shape[:rank], "the kernel's spatial size", op, rank)
     stride, dilation = int_pair(stride, "stride", op, rank), int_pair(dilation, "dilation", op, rank)
-    in_hw = _spatial(x_shape, rank)
+    in_hw = tuple(x_shape[1:3]) if rank == 2 else (1, x_shape[1])
     window = Window(size, stride, dilation, resolve_padding(padding, op, in_hw, size, stride, dilation, rank))
     check_fits(op, window, in_hw, x_shape, "kernel", rank)
     return window
@@ -239,6 +235,28 @@ def conv1d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dil
     return out.reshape((n,) + out.shape[2:])
 
 
+def _transposed_size(op: str, in_hw: tuple, size: tuple, stride: tuple, dilation: tuple,
+                     padding: Padding, output_padding: Optional[Any]) -> tuple[int, int]:
+    """The output height and width of a transposed convolution, by Keras's rules."""
+    extra = None if output_padding is None else int_pair(output_padding, "output_padding", op, minimum=0)
+    if extra is not None and (extra[0] >= stride[0] or extra[1] >= stride[1]):
+        raise ValueError(f"{op}: output_padding {output_padding} must be smaller than the stride {stride}.")
+    mode = padding.lower() if isinstance(padding, str) else None
+    explicit = (None if mode in ("valid", "same")
+                else resolve_padding(padding, op, (1, 1), size, stride, dilation))
+    lengths = []
+    for axis in (0, 1):
+        span, step, length = (size[axis] - 1) * dilation[axis] + 1, stride[axis], in_hw[axis]
+        if extra is None and mode == "same":
+            lengths.append(length * step)
+        elif extra is None and mode == "valid":
+            lengths.append(length * step + max(span - step, 0))
+        else:
+            removed = sum(explicit[axis]) if explicit else 2 * (span // 2) if mode == "same" else 0
+            lengths.append((length - 1) * step + span - removed + (extra[axis] if extra else 0))
+    return tuple(lengths)
+
+
 def conv_transpose2d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid",
                      output_padding: Optional[Any] = None, dilation: Any = 1, groups: int = 1) -> Tensor:
     """Transposed convolution (Keras's Conv2DTranspose, without bias): the gradient of conv2d
@@ -266,22 +284,7 @@ def conv_transpose2d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "v
                          f"equal and divisible by groups={groups}.")
     size = int_pair(kernel.shape[:2], "the kernel's spatial size", op)
     stride, dilation = int_pair(stride, "stride", op), int_pair(dilation, "dilation", op)
-    extra = None if output_padding is None else int_pair(output_padding, "output_padding", op, minimum=0)
-    if extra is not None and (extra[0] >= stride[0] or extra[1] >= stride[1]):
-        raise ValueError(f"{op}: output_padding {output_padding} must be smaller than the stride {stride}.")
-    mode = padding.lower() if isinstance(padding, str) else None
-    explicit = None if mode in ("valid", "same") else resolve_padding(padding, op, (1, 1), size, stride, dilation)
-    lengths = []
-    for axis in (0, 1):
-        span, step, length = (size[axis] - 1) * dilation[axis] + 1, stride[axis], x.shape[1 + axis]
-        if extra is None and mode == "same":
-            lengths.append(length * step)
-        elif extra is None and mode == "valid":
-            lengths.append(length * step + max(span - step, 0))
-        else:
-            removed = sum(explicit[axis]) if explicit else 2 * (span // 2) if mode == "same" else 0
-            lengths.append((length - 1) * step + span - removed + (extra[axis] if extra else 0))
-    lengths = tuple(lengths)
+    lengths = _transposed_size(op, x.shape[1:3], size, stride, dilation, padding, output_padding)
     if min(lengths) < 1:
         raise ValueError(f"{op}: padding {padding!r} removes the whole output of an input of shape {x.shape} "
                          f"with kernel {kernel.shape}; use less padding.")

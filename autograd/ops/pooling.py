@@ -76,7 +76,8 @@ def counts(window: Window, in_hw: tuple[int, int], dtype: np.dtype) -> np.ndarra
     for axis, out_len in enumerate(window.output_size(*in_hw)):
         start = np.arange(out_len) * window.stride[axis]
         before = window.pads[axis][0]
-        per_axis.append(np.minimum(start + window.size[axis], before + in_hw[axis]) - np.maximum(start, before))
+        stop = np.minimum(start + window.size[axis], before + in_hw[axis])
+        per_axis.append(stop - np.maximum(start, before))
     return np.multiply.outer(*per_axis)[..., None].astype(dtype)
 
 

@@ -290,7 +290,8 @@ def conv_inputs(rank, strides=(1,), paddings=("valid",), dilations=(1,), groups=
         group_count = data.draw(st.sampled_from(groups))
         per_in = data.draw(st.integers(1, 3 // group_count))
         per_out = data.draw(st.integers(1, 2))
-        stride, padding, dilation = (data.draw(st.sampled_from(options)) for options in (strides, paddings, dilations))
+        stride, padding, dilation = (data.draw(st.sampled_from(options))
+                                     for options in (strides, paddings, dilations))
         size = tuple(data.draw(st.integers(1, 3)) for _ in range(rank))
         spans = [(k - 1) * d + 1 for k, d in zip(size, np_pair(dilation) if rank == 2 else (dilation,))]
         lengths = tuple(data.draw(st.integers(max(3, span), max(5, span))) for span in spans)
@@ -327,7 +328,9 @@ def pool_inputs(rank, paddings=("valid",), distinct=False) -> Draw:
             x = ((order - order.size / 2) * 0.1 + 0.05).reshape(shape)
         else:
             x = array(data, shape)
-        sizes = st.integers(1, 3) if rank == 1 else st.integers(1, 3) | st.tuples(st.integers(1, 3), st.integers(1, 3))
+        sizes = st.integers(1, 3)
+        if rank == 2:
+            sizes = sizes | st.tuples(st.integers(1, 3), st.integers(1, 3))
         params = {"pool_size": data.draw(sizes), "stride": data.draw(st.none() | sizes),
                   "padding": data.draw(st.sampled_from(paddings))}
         return [x], params

@@ -33,7 +33,8 @@ def ours_and_torch(ours, theirs, arrays, torch_arrays):
     t_out = theirs(*torch_arrays)
     t_u = torch.tensor(u.transpose(0, 3, 1, 2))
     t_grads = torch.autograd.grad((torch.tanh(t_out) * t_u).sum(), torch_arrays, create_graph=True)
-    t_dirs = [torch.tensor(v.transpose((0, 3, 1, 2) if i == 0 else (3, 2, 0, 1))) for i, v in enumerate(directions)]
+    t_dirs = [torch.tensor(v.transpose((0, 3, 1, 2) if i == 0 else (3, 2, 0, 1)))
+              for i, v in enumerate(directions)]
     t_hvp = torch.autograd.grad(sum((g * v).sum() for g, v in zip(t_grads, t_dirs)), torch_arrays,
                                 allow_unused=True)
     np.testing.assert_allclose(out.data, t_out.detach().numpy().transpose(0, 2, 3, 1), rtol=1e-10, atol=1e-12)
@@ -46,7 +47,8 @@ def ours_and_torch(ours, theirs, arrays, torch_arrays):
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("stride, padding, dilation, groups", [
-    (1, 0, 1, 1), (2, 1, 1, 1), ((2, 1), (0, 2), 1, 1), (1, 2, 2, 1), (2, 1, 1, 2), (1, 1, 1, 4), (1, "same", 1, 1)])
+    (1, 0, 1, 1), (2, 1, 1, 1), ((2, 1), (0, 2), 1, 1), (1, 2, 2, 1), (2, 1, 1, 2), (1, 1, 1, 4),
+    (1, "same", 1, 1)])
 def test_conv2d_agrees_with_torch(stride, padding, dilation, groups):
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((2, 7, 6, 4)), rng.standard_normal((3, 2, 4 // groups, 4))
@@ -69,7 +71,8 @@ def test_conv_transpose2d_agrees_with_torch(stride, padding, output_padding, dil
         [z, w], [to_torch_image(z), to_torch_kernel(w)])
 
 
-@pytest.mark.parametrize("ours, theirs", [(ag.max_pool2d, functional.max_pool2d), (ag.avg_pool2d, functional.avg_pool2d)])
+@pytest.mark.parametrize("ours, theirs", [(ag.max_pool2d, functional.max_pool2d),
+                                         (ag.avg_pool2d, functional.avg_pool2d)])
 @pytest.mark.parametrize("size, stride", [(2, None), (3, 1), ((2, 3), (1, 2))])
 def test_pooling_agrees_with_torch(ours, theirs, size, stride):
     x = np.random.default_rng(2).integers(0, 4, (2, 7, 6, 3)).astype(np.float64)  # many ties
