@@ -21,6 +21,7 @@ input gradient is one small product per kernel offset (kh*kw of them), added int
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
@@ -28,7 +29,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from autograd.function import Function
 from autograd.ops._common import lift_pair
-from autograd.ops._windows import Padding, Window, check_fits, padded, int_pair, resolve_padding
+from autograd.ops._windows import Padding, Window, check_fits, int_pair, padded, resolve_padding
 from autograd.tensor import Tensor
 
 
@@ -44,15 +45,15 @@ def columns(x: np.ndarray, window: Window, groups: int) -> np.ndarray:
     view = as_strided(xp, (n, out_h, out_w, kh, kw, groups, per_group),
                       (s_n, s_h * step_h, s_w * step_w, s_h * gap_h, s_w * gap_w, s_c * per_group, s_c),
                       writeable=False)
-    rows = n * out_h * out_w
+    rows, cells = n * out_h * out_w, kh * kw * per_group
     if groups == 1:
-        return view.reshape((1, rows, -1))
-    return view.transpose(5, 0, 1, 2, 3, 4, 6).reshape((groups, rows, -1))
+        return view.reshape((1, rows, cells))
+    return view.transpose(5, 0, 1, 2, 3, 4, 6).reshape((groups, rows, cells))
 
 
 def _by_group(a: np.ndarray, groups: int) -> np.ndarray:
     """(N, H, W, C) as (groups, N*H*W, C // groups), a view."""
-    return a.reshape((-1, groups, a.shape[-1] // groups)).transpose(1, 0, 2)
+    return a.reshape((math.prod(a.shape[:-1]), groups, a.shape[-1] // groups)).transpose(1, 0, 2)
 
 
 def convolve(cols: np.ndarray, w: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:

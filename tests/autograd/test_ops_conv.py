@@ -172,6 +172,15 @@ def test_float32_stays_float32_and_backward_keeps_columns_once():
         out.sum().backward()
 
 
+def test_an_empty_batch_gives_empty_outputs_and_zero_kernel_gradients():
+    x, w = ag.Tensor(np.ones((0, 5, 5, 2)), requires_grad=True), ag.Tensor(np.ones((3, 3, 2, 4)), requires_grad=True)
+    out = ag.conv2d(x, w, stride=2, padding="same")
+    assert out.shape == (0, 3, 3, 4)
+    out.sum().backward()
+    assert x.grad.shape == (0, 5, 5, 2)
+    np.testing.assert_array_equal(w.grad.data, np.zeros((3, 3, 2, 4)))
+
+
 # ---- errors ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("x_shape, w_shape, kwargs, message", [
     ((5, 5, 3), (3, 3, 3, 4), {}, r"conv2d: the input must be 4-D \(batch, height, width, channels\).*x\[None\]"),
