@@ -1,5 +1,6 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
+from autograd.ops.conv import conv1d, conv2d, conv_transpose2d
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
                                       relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
 from autograd.ops.einsum import einsum, outer, tensordot
@@ -7,6 +8,7 @@ from autograd.ops.indexing import (gather, getitem, index_put, index_select, one
                                    take_along_axis, tril, triu)
 from autograd.ops.linalg import det, inv, linear, matmul, solve
 from autograd.ops.norms import norm, std, var
+from autograd.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from autograd.ops.rearrange import chunk, concatenate, flip, pad, repeat, roll, split, stack
 from autograd.ops.reduce import all, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from autograd.ops.shape import (astype, broadcast_to, expand_dims, flatten, permute, reshape, squeeze,
@@ -31,4 +33,5 @@ __all__ = [
     "getitem", "take_along_axis", "gather", "index_select", "index_put", "scatter", "one_hot",
     "tril", "triu",
     "concatenate", "stack", "split", "chunk", "flip", "roll", "pad", "repeat",
+    "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
 ]

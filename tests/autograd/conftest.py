@@ -511,6 +511,152 @@ def _clip_bounds(data, arrays):
     return {"low": low, "high": high}
 
 
+# ---- convolution and pooling: NHWC shapes of their own, numpy loop references ------------------
+IMAGES = ("matrix",)  # conv and pooling rows draw their own (batch, [height,] width, channels) shapes
+
+
+def np_pair(value):
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def np_pads(padding, lengths, size, stride, dilation):
+    """((before, after), ...) per spatial axis, by the Keras/TensorFlow rules (see the ops' docs)."""
+    if padding == "valid":
+        return tuple((0, 0) for _ in lengths)
+    if padding == "same":
+        pads = []
+        for length, k, s, d in zip(lengths, size, stride, dilation):
+            total = max((-(-length // s) - 1) * s + (k - 1) * d + 1 - length, 0)
+            pads.append((total // 2, total - total // 2))
+        return tuple(pads)
+    if isinstance(padding, int):
+        return tuple((padding, padding) for _ in lengths)
+    return tuple(np_pair(p) for p in padding)
+
+
+def np_conv2d(x, w, stride=1, padding="valid", dilation=1, groups=1):
+    """The convolution by its definition, one output cell and channel at a time."""
+    (sh, sw), (dh, dw) = np_pair(stride), np_pair(dilation)
+    kh, kw, per_group, out_channels = w.shape
+    pads = np_pads(padding, x.shape[1:3], (kh, kw), (sh, sw), (dh, dw))
+    xp = np.pad(x, ((0, 0),) + pads + ((0, 0),))
+    out_h, out_w = ((xp.shape[1] - (kh - 1) * dh - 1) // sh + 1, (xp.shape[2] - (kw - 1) * dw - 1) // sw + 1)
+    out = np.zeros((x.shape[0], out_h, out_w, out_channels))
+    for i in range(out_h):
+        for j in range(out_w):
+            for o in range(out_channels):
+                g = o // (out_channels // groups)
+                patch = xp[:, i * sh:i * sh + (kh - 1) * dh + 1:dh, j * sw:j * sw + (kw - 1) * dw + 1:dw,
+                           g * per_group:(g + 1) * per_group]
+                out[:, i, j, o] = np.sum(patch * w[..., o], axis=(1, 2, 3))
+    return out
+
+
+def np_conv1d(x, w, stride=1, padding="valid", dilation=1, groups=1):
+    if not isinstance(padding, str):
+        padding = ((0, 0), np_pair(padding))
+    return np_conv2d(x[:, None], w[None], (1, stride), padding, (1, dilation), groups)[:, 0]
+
+
+def np_conv_transpose2d(z, w, stride=1, padding="valid", output_padding=None, dilation=1, groups=1):
+    """Each input cell adds z * kernel into its window of the output (Keras's Conv2DTranspose
+    lengths; "same" pads as TensorFlow's conv2d of the output would)."""
+    (sh, sw), (dh, dw) = np_pair(stride), np_pair(dilation)
+    kh, kw, per_group, in_channels = w.shape
+    lengths, pads = [], []
+    for length, k, s, d, extra in zip(z.shape[1:3], (kh, kw), (sh, sw), (dh, dw),
+                                      (None, None) if output_padding is None else np_pair(output_padding)):
+        span = (k - 1) * d + 1
+        if extra is None:
+            full = length * s + (0 if padding == "same" else max(span - s, 0))
+        else:
+            full = (length - 1) * s + span - (2 * (span // 2) if padding == "same" else 0) + extra
+        total = max((length - 1) * s + span - full, 0) if padding == "same" else 0
+        lengths.append(full)
+        pads.append(total // 2)
+    big = np.zeros((z.shape[0], pads[0] + lengths[0] + (kh - 1) * dh + sh * z.shape[1],
+                    pads[1] + lengths[1] + (kw - 1) * dw + sw * z.shape[2], per_group * groups))
+    for i in range(z.shape[1]):
+        for j in range(z.shape[2]):
+            for o in range(in_channels):
+                g = o // (in_channels // groups)
+                big[:, i * sh:i * sh + (kh - 1) * dh + 1:dh, j * sw:j * sw + (kw - 1) * dw + 1:dw,
+                    g * per_group:(g + 1) * per_group] += z[:, i, j, o, None, None, None] * w[..., o]
+    return big[:, pads[0]:pads[0] + lengths[0], pads[1]:pads[1] + lengths[1]]
+
+
+def np_pool2d(x, pool_size, stride=None, padding="valid", reduce=np.max):
+    """Each window clipped to the real input (so "same" padding never counts), then reduced."""
+    size = np_pair(pool_size)
+    stride = size if stride is None else np_pair(stride)
+    pads = np_pads(padding, x.shape[1:3], size, stride, (1, 1))
+    out_h, out_w = ((x.shape[a + 1] + sum(pads[a]) - size[a]) // stride[a] + 1 for a in (0, 1))
+    out = np.zeros((x.shape[0], out_h, out_w, x.shape[3]))
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride[0] - pads[0][0], j * stride[1] - pads[1][0]
+            window = x[:, max(top, 0):top + size[0], max(left, 0):left + size[1]]
+            out[:, i, j] = reduce(window, axis=(1, 2))
+    return out
+
+
+def np_pool1d(x, pool_size, stride=None, padding="valid", reduce=np.max):
+    return np_pool2d(x[:, None], (1, pool_size), None if stride is None else (1, stride), padding, reduce)[:, 0]
+
+
+def conv_inputs(rank, strides=(1,), paddings=("valid",), dilations=(1,), groups=(1,)) -> Draw:
+    """x (batch 1-2, 3-5 cells per spatial axis, 1-3 channels) and a kernel of 1-3 cells per axis."""
+    def draw(data, kind):
+        group_count = data.draw(st.sampled_from(groups))
+        per_in = data.draw(st.integers(1, 3 // group_count))
+        per_out = data.draw(st.integers(1, 2))
+        stride, padding, dilation = (data.draw(st.sampled_from(options))
+                                     for options in (strides, paddings, dilations))
+        size = tuple(data.draw(st.integers(1, 3)) for _ in range(rank))
+        spans = [(k - 1) * d + 1 for k, d in zip(size, np_pair(dilation) if rank == 2 else (dilation,))]
+        lengths = tuple(data.draw(st.integers(max(3, span), max(5, span))) for span in spans)
+        x = array(data, (data.draw(st.integers(1, 2)),) + lengths + (group_count * per_in,))
+        w = array(data, size + (per_in, group_count * per_out))
+        return [x, w], {"stride": stride, "padding": padding, "dilation": dilation, "groups": group_count}
+    return draw
+
+
+def conv_transpose_inputs(data, kind):
+    group_count = data.draw(st.sampled_from([1, 1, 2]))
+    per_out, per_in = data.draw(st.integers(1, 3 // group_count)), data.draw(st.integers(1, 2))
+    stride = data.draw(st.sampled_from([1, 2, (2, 1), 3]))
+    padding, dilation = data.draw(st.sampled_from(["valid", "same"])), data.draw(st.sampled_from([1, 1, 2]))
+    size = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    output_padding = data.draw(st.none() | st.tuples(*(st.integers(0, s - 1) for s in np_pair(stride))))
+    if padding == "same" and any(((k - 1) * dilation + 1) % 2 == 0 for k in size):
+        output_padding = None  # Keras's "same" lengths with output_padding need odd kernels
+    z = array(data, (data.draw(st.integers(1, 2)), data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)),
+                     group_count * per_in))
+    w = array(data, size + (per_out, group_count * per_in))
+    return [z, w], {"stride": stride, "padding": padding, "output_padding": output_padding,
+                    "dilation": dilation, "groups": group_count}
+
+
+def pool_inputs(rank, paddings=("valid",), distinct=False) -> Draw:
+    """x (batch 1-2, 3-6 cells per spatial axis, 1-3 channels); with `distinct`, values 0.1 apart
+    so no window has a tie for its maximum."""
+    def draw(data, kind):
+        shape = ((data.draw(st.integers(1, 2)),) + tuple(data.draw(st.integers(3, 6)) for _ in range(rank))
+                 + (data.draw(st.integers(1, 3)),))
+        if distinct:
+            order = np.array(data.draw(st.permutations(range(int(np.prod(shape))))), dtype=np.float64)
+            x = ((order - order.size / 2) * 0.1 + 0.05).reshape(shape)
+        else:
+            x = array(data, shape)
+        sizes = st.integers(1, 3)
+        if rank == 2:
+            sizes = sizes | st.tuples(st.integers(1, 3), st.integers(1, 3))
+        params = {"pool_size": data.draw(sizes), "stride": data.draw(st.none() | sizes),
+                  "padding": data.draw(st.sampled_from(paddings))}
+        return [x], params
+    return draw
+
+
 # ---- the table ---------------------------------------------------------------------------------
 CASES = [
     # arithmetic, with Python scalars on either side
@@ -684,6 +830,24 @@ CASES = [
     OpCase("pad", ag.pad, np.pad, pad_inputs, kinds=NOT_SCALAR),
     OpCase("pad_copying", ag.pad, np.pad, pad_copying_inputs, kinds=NOT_SCALAR),
     OpCase("repeat", ag.repeat, np.repeat, repeat_inputs),
+    # convolution and pooling, channels last
+    OpCase("conv2d", ag.conv2d, np_conv2d, conv_inputs(2, strides=(1, 2, (2, 1)), paddings=("valid", "same")),
+           kinds=IMAGES),
+    OpCase("conv2d_dilated", ag.conv2d, np_conv2d,
+           conv_inputs(2, strides=(1, 2), paddings=("valid", "same"), dilations=(2, (1, 2))), kinds=IMAGES),
+    OpCase("conv2d_explicit_padding", ag.conv2d, np_conv2d,
+           conv_inputs(2, strides=(1, 2), paddings=(1, (0, 2), ((1, 0), (2, 1)))), kinds=IMAGES),
+    OpCase("conv2d_groups", ag.conv2d, np_conv2d,
+           conv_inputs(2, strides=(1, 2), paddings=("valid", "same"), groups=(2, 3)), kinds=IMAGES),
+    OpCase("conv1d", ag.conv1d, np_conv1d, conv_inputs(1, strides=(1, 2), paddings=("valid", "same", 1, (2, 0)),
+                                                        dilations=(1, 2), groups=(1, 2, 3)), kinds=IMAGES),
+    OpCase("conv_transpose2d", ag.conv_transpose2d, np_conv_transpose2d, conv_transpose_inputs, kinds=IMAGES),
+    OpCase("max_pool2d", ag.max_pool2d, np_pool2d, pool_inputs(2, ("valid", "same"), distinct=True), kinds=IMAGES),
+    OpCase("max_pool1d", ag.max_pool1d, np_pool1d, pool_inputs(1, ("valid", "same"), distinct=True), kinds=IMAGES),
+    OpCase("avg_pool2d", ag.avg_pool2d, lambda x, **p: np_pool2d(x, **p, reduce=np.mean),
+           pool_inputs(2, ("valid", "same")), kinds=IMAGES),
+    OpCase("avg_pool1d", ag.avg_pool1d, lambda x, **p: np_pool1d(x, **p, reduce=np.mean),
+           pool_inputs(1, ("valid", "same")), kinds=IMAGES),
 ]
 
 
