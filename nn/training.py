@@ -32,8 +32,7 @@ class Training:
         self.compiled = False
         self.stop_training = False
         self.history: Optional[History] = None
-        self._metric_ids: list[Any] = []
-        self._metric_fns: list[Any] = []  # resolved on the first batch ("accuracy" by shapes)
+        self.compiled_metrics = metrics_module.CompiledMetrics([])
         self._attached: Optional[list[int]] = None
 
     # ---- compile -------------------------------------------------------------------------------
@@ -48,10 +47,8 @@ class Training:
             raise TypeError(f"metrics must be a list such as ['accuracy'], got {metrics!r}.")
         self.optimizer = optim.get(optimizer)
         self.loss = losses_module.get(loss)
-        self._metric_ids = list(metrics or [])
-        self.metrics_names = [getattr(metrics_module.get(m), "__name__", type(m).__name__)
-                              for m in self._metric_ids]
-        self._metric_fns = []
+        self.compiled_metrics = metrics_module.CompiledMetrics(metrics or [])
+        self.metrics_names = self.compiled_metrics.names
         self._attached = None
         self.compiled = True
 
@@ -61,7 +58,7 @@ class Training:
             return None
         return {"optimizer": self.optimizer.get_config(),
                 "loss": None if self.loss is None else losses_module.serialize(self.loss),
-                "metrics": [metrics_module.serialize(m) for m in self._metric_ids]}
+                "metrics": self.compiled_metrics.get_config()}
 
     def compile_from_config(self, config: dict) -> None:
         """Compile from `get_compile_config()`; a built model's weights are handed to the optimizer
@@ -99,10 +96,11 @@ class Training:
                 loss = loss + penalty
         return loss
 
-    def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[float]:
-        if len(self._metric_fns) != len(self._metric_ids):
-            self._metric_fns = [metrics_module.resolve(m, y_true, y_pred) for m in self._metric_ids]
-        return [float(metric(y_true, y_pred)) for metric in self._metric_fns]
+    def _batch_logs(self, loss: float, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+        """The logs of one batch on its own (metrics reset first, as Keras's *_on_batch do)."""
+        self.compiled_metrics.reset_state()
+        self.compiled_metrics.update_state(y_true, y_pred)
+        return self._logs(loss)
 
     def _train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         self.optimizer.zero_grad()
@@ -117,20 +115,23 @@ class Training:
             y_pred = self(x, training=False)
             return float(self._total_loss(y, y_pred).data), y_pred.data
 
-    def _logs(self, loss_sum: float, metric_sums: Sequence[float], count: int, prefix: str = "") -> dict:
-        logs = {prefix + "loss": loss_sum / count}
-        for name, total in zip(self.metrics_names, metric_sums):
-            logs[prefix + name] = total / count
+    def _logs(self, loss: float, prefix: str = "") -> dict:
+        """The mean loss and every metric's value over the batches since the last reset."""
+        logs = {prefix + "loss": loss}
+        for name, value in self.compiled_metrics.result().items():
+            logs[prefix + name] = value
         return logs
 
     def _run_batches(self, x: np.ndarray, y: np.ndarray, batch_size: int, training: bool,
                      callbacks: CallbackList) -> dict:
-        """One pass over (x, y) in batches; the mean loss and metrics, weighted by batch size."""
+        """One pass over (x, y) in batches; the loss averaged by batch size, and the metrics over
+        every sample of the pass (stateful: an AUC of the pass, not a mean of batch AUCs)."""
         step_fn = self._train_step if training else self._test_step
         begin_hook, end_hook = ("on_train_batch_begin", "on_train_batch_end") if training else \
             ("on_test_batch_begin", "on_test_batch_end")
         call_begin, call_end = callbacks.wants(begin_hook), callbacks.wants(end_hook)
-        loss_sum, metric_sums, seen = 0.0, [0.0] * len(self._metric_ids), 0
+        loss_sum, seen = 0.0, 0
+        self.compiled_metrics.reset_state()
         for step, start in enumerate(range(0, len(x), batch_size)):
             if call_begin:
                 callbacks.call(begin_hook, step, None)
@@ -138,15 +139,13 @@ class Training:
             loss, y_pred = step_fn(x_batch, y_batch)
             count = len(x_batch)
             loss_sum += loss * count
-            if self._metric_ids:
-                for i, value in enumerate(self._metric_values(y_batch, y_pred)):
-                    metric_sums[i] += value * count
+            self.compiled_metrics.update_state(y_batch, y_pred)
             seen += count
             if call_end:
-                callbacks.call(end_hook, step, self._logs(loss_sum, metric_sums, seen))
+                callbacks.call(end_hook, step, self._logs(loss_sum / seen))
             if training and self.stop_training:
                 break
-        return self._logs(loss_sum, metric_sums, seen)
+        return self._logs(loss_sum / seen)
 
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int = 32, epochs: int = 1, verbose: int = 1,
@@ -237,16 +236,14 @@ class Training:
         x, y = as_arrays(x, y, "train_on_batch")
         self._prepare(x.shape, "train_on_batch", training=True)
         loss, y_pred = self._train_step(x, y)
-        return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
-                          return_dict)
+        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
 
     def test_on_batch(self, x: Any, y: Any, return_dict: bool = False) -> Union[float, list[float], dict]:
         """The loss (and metrics) on this batch, without training."""
         x, y = as_arrays(x, y, "test_on_batch")
         self._prepare(x.shape, "test_on_batch", training=False)
         loss, y_pred = self._test_step(x, y)
-        return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
-                          return_dict)
+        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
 
 
 def _features(x: Any, action: str) -> np.ndarray:
