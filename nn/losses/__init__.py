@@ -17,7 +17,8 @@ from nn.losses.functions import (EPSILON, LossFunction, bce, binary_crossentropy
                                  mean_squared_error, mean_squared_error_per_sample, mse,
                                  sparse_categorical_crossentropy,
                                  sparse_categorical_crossentropy_per_sample, sparse_labels)
-from nn.losses.loss import REDUCTIONS, Loss, LossFunctionWrapper, reduce_weighted_values
+from nn.losses.loss import (REDUCTIONS, Loss, LossFunctionWrapper, per_sample_losses,
+                            reduce_weighted_values)
 from nn.losses.loss_classes import (LOSS_CLASSES, BinaryCrossentropy, CategoricalCrossentropy, Huber,
                                     MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy)
 from nn.utils import config_of, from_config, lookup, type_name
@@ -84,5 +85,6 @@ __all__ = [
     "mean_squared_error_per_sample", "mean_absolute_error_per_sample", "huber_per_sample",
     "binary_crossentropy_per_sample", "categorical_crossentropy_per_sample",
     "sparse_categorical_crossentropy_per_sample", "sparse_labels", "reduce_weighted_values",
+    "per_sample_losses",
     "REDUCTIONS", "EPSILON", "get", "serialize", "deserialize",
 ]

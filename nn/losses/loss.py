@@ -147,3 +147,20 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self) -> dict:
         return {**super().get_config(), **self.kwargs}
+
+
+def per_sample_losses(loss: Any, y_true: Any, y_pred: Any) -> Optional[ag.Tensor]:
+    """Each sample's loss, shape (batch,), for a built-in loss function or any `Loss` object;
+    None for any other callable (its per-sample form is unknown).
+
+    A sample's loss is the mean, over every axis after the first, of the loss's per-sample
+    values (`Loss.call`), so their mean is the loss with the default reduction, and
+    ``mean(w * losses)`` is Keras's weighted "sum_over_batch_size", ``sum_i w_i l_i / batch``.
+    """
+    if isinstance(loss, Loss):
+        values = to_tensor(loss.call(y_true, y_pred))
+    elif loss in PER_SAMPLE:
+        values = PER_SAMPLE[loss](y_true, y_pred)
+    else:
+        return None
+    return values if values.ndim <= 1 else ag.mean(values, axis=tuple(range(1, values.ndim)))

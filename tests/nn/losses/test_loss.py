@@ -132,3 +132,26 @@ def test_custom_loss_subclass_and_function_wrapper():
     assert value == pytest.approx(np.sum(WEIGHTS * np.mean((Y_PRED - Y_TRUE) ** 4, axis=-1)) / 5, rel=1e-12)
     with pytest.raises(NotImplementedError, match="must define call"):
         losses.Loss()(Y_TRUE, pred())
+
+
+@pytest.mark.parametrize("loss", [
+    losses.mean_squared_error, losses.Huber(delta=0.5, reduction="sum"),
+    losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
+], ids=["function", "huber_object", "cce_object"])
+def test_per_sample_losses_are_each_samples_loss_alone(loss):
+    y_true = np.eye(3)[LABELS] if isinstance(loss, losses.CategoricalCrossentropy) else Y_TRUE
+    values = losses.per_sample_losses(loss, y_true, pred(LOGITS))
+    assert values.shape == (5,)
+    mean_loss = loss if not isinstance(loss, losses.Loss) else type(loss).from_config(
+        {**loss.get_config(), "reduction": "sum_over_batch_size"})
+    for i in range(5):
+        assert values.data[i] == pytest.approx(mean_loss(y_true[i:i + 1], pred(LOGITS[i:i + 1])).item(), rel=1e-12)
+
+
+def test_per_sample_losses_of_sequences_average_their_positions_and_custom_callables_have_none():
+    logits, labels = rng.normal(size=(2, 4, 3)), rng.integers(0, 3, size=(2, 4))
+    values = losses.per_sample_losses(losses.SparseCategoricalCrossentropy(from_logits=True), labels, pred(logits))
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    np.testing.assert_allclose(values.data, -np.take_along_axis(log_p, labels[..., None], -1)[..., 0].mean(1),
+                               rtol=1e-12)
+    assert losses.per_sample_losses(lambda t, p: ag.mean(p), Y_TRUE, pred()) is None
