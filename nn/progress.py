@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any, Optional
 
+import numpy as np
 from tqdm import notebook as tqdm_notebook
 
 try:  # tqdm.auto picks notebook widgets in Jupyter; without ipywidgets it would only warn
@@ -54,7 +55,9 @@ def format_logs(logs: Logs) -> str:
 
 
 def _log_items(logs: Logs) -> list[str]:
-    return [f"{key}: {value:.4f}" for key, value in (logs or {}).items()]
+    # A metric with one value per class (F1Score(average=None)) shows its mean, as Keras's bar
+    # does; History keeps the whole array.
+    return [f"{key}: {float(np.mean(value)):.4f}" for key, value in (logs or {}).items()]
 
 
 def format_timing(steps: int, seconds: float) -> str:

@@ -37,8 +37,7 @@ class Training:
         self.compiled = False
         self.stop_training = False
         self.history: Optional[History] = None
-        self._metric_ids: list[Any] = []
-        self._metric_fns: list[Any] = []  # resolved on the first batch ("accuracy" by shapes)
+        self.compiled_metrics = metrics_module.CompiledMetrics([])
         self._attached: Optional[list[int]] = None
         # Set by a callback's on_train_begin (BackupAndRestore) to resume fit at this epoch.
         self.resume_at_epoch: Optional[int] = None
@@ -57,13 +56,11 @@ class Training:
             raise TypeError(f"metrics must be a list such as ['accuracy'], got {metrics!r}.")
         new_optimizer = optim.get(optimizer)
         new_loss = losses_module.get(loss)
-        metric_ids = list(metrics or [])
-        metrics_names = [getattr(metrics_module.get(m), "__name__", type(m).__name__) for m in metric_ids]
+        compiled_metrics = metrics_module.CompiledMetrics(metrics or [])  # unknown names fail here
         if new_optimizer is not self.optimizer:
             self._attached = None  # the same optimizer again keeps its weights and state
         self.optimizer, self.loss = new_optimizer, new_loss
-        self._metric_ids, self.metrics_names = metric_ids, metrics_names
-        self._metric_fns = []
+        self.compiled_metrics, self.metrics_names = compiled_metrics, compiled_metrics.names
         self.compiled = True
 
     def get_compile_config(self) -> Optional[dict]:
@@ -72,7 +69,7 @@ class Training:
             return None
         return {"optimizer": self.optimizer.get_config(),
                 "loss": None if self.loss is None else losses_module.serialize(self.loss),
-                "metrics": [metrics_module.serialize(m) for m in self._metric_ids]}
+                "metrics": self.compiled_metrics.get_config()}
 
     def compile_from_config(self, config: dict) -> None:
         """Compile from `get_compile_config()`; a built model's weights are handed to the optimizer
@@ -139,6 +136,9 @@ class Training:
         A custom loss may return one value per sample (as Keras's custom losses do); it is
         averaged (or weighted) over the batch like a built-in one.
         """
+        if isinstance(self.loss, losses_module.Loss):  # it weighs and reduces as its reduction says
+            loss = self.loss(y_true, y_pred, sample_weight=sample_weight)
+            return loss if loss.ndim == 0 else ag.mean(loss)
         if sample_weight is None:
             loss = self.loss(y_true, y_pred)
             return loss if loss.ndim == 0 else ag.mean(loss)
@@ -154,10 +154,11 @@ class Training:
                 per_sample = ag.mean(per_sample, axis=tuple(range(1, per_sample.ndim)))
         return ag.mean(per_sample * ag.Tensor(sample_weight, dtype=per_sample.dtype))
 
-    def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[float]:
-        if len(self._metric_fns) != len(self._metric_ids):
-            self._metric_fns = [metrics_module.resolve(m, y_true, y_pred) for m in self._metric_ids]
-        return [float(metric(y_true, y_pred)) for metric in self._metric_fns]
+    def _batch_logs(self, loss: float, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+        """The logs of one batch on its own (metrics reset first, as Keras's *_on_batch do)."""
+        self.compiled_metrics.reset_state()
+        self.compiled_metrics.update_state(y_true, y_pred)
+        return self._logs(loss)
 
     def _train_step(self, x: np.ndarray, y: np.ndarray,
                     sample_weight: Optional[np.ndarray] = None) -> tuple[float, np.ndarray]:
@@ -174,34 +175,35 @@ class Training:
             y_pred = self(x, training=False)
             return float(self._total_loss(y, y_pred, sample_weight).data), y_pred.data
 
-    def _logs(self, loss_sum: float, metric_sums: Sequence[float], count: int, prefix: str = "") -> dict:
-        logs = {prefix + "loss": loss_sum / count}
-        for name, total in zip(self.metrics_names, metric_sums):
-            logs[prefix + name] = total / count
+    def _logs(self, loss: float, prefix: str = "") -> dict:
+        """The mean loss and every metric's value over the batches since the last reset."""
+        logs = {prefix + "loss": loss}
+        for name, value in self.compiled_metrics.result().items():
+            logs[prefix + name] = value
         return logs
 
     def _run_batches(self, batches: Iterator[Batch], training: bool, callbacks: CallbackList) -> dict:
-        """One epoch's batches; the mean loss and metrics, weighted by batch size (as Keras)."""
+        """One pass over the batches; the loss averaged by batch size, and the metrics over every
+        sample of the pass (stateful: an AUC of the pass, not a mean of batch AUCs)."""
         step_fn = self._train_step if training else self._test_step
         begin_hook, end_hook = ("on_train_batch_begin", "on_train_batch_end") if training else \
             ("on_test_batch_begin", "on_test_batch_end")
         call_begin, call_end = callbacks.wants(begin_hook), callbacks.wants(end_hook)
-        loss_sum, metric_sums, seen = 0.0, [0.0] * len(self._metric_ids), 0
+        loss_sum, seen = 0.0, 0
+        self.compiled_metrics.reset_state()
         for step, (x_batch, y_batch, weights) in enumerate(batches):
             if call_begin:
                 callbacks.call(begin_hook, step, None)
             loss, y_pred = step_fn(x_batch, y_batch, weights)
             count = len(x_batch)
             loss_sum += loss * count
-            if self._metric_ids:
-                for i, value in enumerate(self._metric_values(y_batch, y_pred)):
-                    metric_sums[i] += value * count
+            self.compiled_metrics.update_state(y_batch, y_pred)
             seen += count
             if call_end:
-                callbacks.call(end_hook, step, self._logs(loss_sum, metric_sums, seen))
+                callbacks.call(end_hook, step, self._logs(loss_sum / seen))
             if training and self.stop_training:
                 break
-        return self._logs(loss_sum, metric_sums, seen)
+        return self._logs(loss_sum / seen)
 
     # ---- the data ------------------------------------------------------------------------------
     def _arrays(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], action: str
@@ -378,8 +380,7 @@ class Training:
         x, y, weights = self._arrays(x, y, sample_weight, class_weight, "train_on_batch")
         self._prepare_training("train_on_batch")
         loss, y_pred = self._train_step(x, y, weights)
-        return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
-                          return_dict)
+        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                       return_dict: bool = False) -> Union[float, list[float], dict]:
@@ -387,8 +388,7 @@ class Training:
         self._check_compiled("test_on_batch", training=False)
         x, y, weights = self._arrays(x, y, sample_weight, None, "test_on_batch")
         loss, y_pred = self._test_step(x, y, weights)
-        return _as_result(self._logs(loss, self._metric_values(y, y_pred) if self._metric_ids else [], 1),
-                          return_dict)
+        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
 
 
 def _verbosity(verbose: Union[int, str]) -> int:

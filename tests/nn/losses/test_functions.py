@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn
 from nn import losses
 
 rng = np.random.default_rng(0)
@@ -200,8 +201,8 @@ def test_serialize_round_trips():
     original = losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)
     config = losses.serialize(original)
     assert config == {"class_name": "CategoricalCrossentropy",
-                      "config": {"name": "categorical_crossentropy", "from_logits": True,
-                                 "label_smoothing": 0.1}}
+                      "config": {"name": "categorical_crossentropy", "reduction": "sum_over_batch_size",
+                                 "from_logits": True, "label_smoothing": 0.1}}
     restored = losses.get(config)
     assert isinstance(restored, losses.CategoricalCrossentropy)
     assert restored.get_config() == original.get_config()
@@ -219,3 +220,35 @@ def test_labels_out_of_range_from_logits_are_caught_once_by_the_fused_op():
         losses.sparse_categorical_crossentropy(np.array([0, 3]), logits, from_logits=True)
     with pytest.raises(ValueError, match=r"sparse_categorical_crossentropy: labels must lie in \[0, 2\]"):
         losses.sparse_categorical_crossentropy(np.array([0, -1]), np.full((2, 3), 1 / 3))
+
+
+@pytest.mark.parametrize("y_pred, problem", [
+    (np.array([[2.0], [-1.5], [0.3], [0.1], [0.9]]), r"negative values \(as low as -1.5\)"),
+    (np.array([[2.0], [0.5], [0.3], [0.1], [0.9]]), r"values above 1 \(as high as 2\)"),
+], ids=["negative", "above_one"])
+def test_binary_crossentropy_refuses_logits_as_probabilities(y_pred, problem):
+    # Clipped to [eps, 1 - eps] such values would give a loss with zero gradient there.
+    message = (rf"binary_crossentropy: y_pred holds {problem}, so it is not probabilities but logits\. "
+               r"Give the last layer activation='sigmoid', or pass from_logits=True to the loss "
+               r"\(e\.g\. nn\.losses\.BinaryCrossentropy\(from_logits=True\)\)")
+    with pytest.raises(ValueError, match=message):
+        losses.binary_crossentropy(BINARY_TRUE, ag.Tensor(y_pred))
+    with pytest.raises(ValueError, match=message):
+        losses.BinaryCrossentropy(reduction="none")(BINARY_TRUE, ag.Tensor(y_pred))
+    assert np.isfinite(losses.binary_crossentropy(BINARY_TRUE, ag.Tensor(y_pred), from_logits=True).item())
+
+
+def test_fit_refuses_a_sigmoid_free_output_with_binary_crossentropy():
+    model = nn.Sequential([nn.Input(shape=(2,)), nn.layers.Dense(1, bias_initializer=nn.initializers.Constant(-1.0))])
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    with pytest.raises(ValueError, match="binary_crossentropy: y_pred holds negative values.*activation='sigmoid'"):
+        model.fit(np.zeros((4, 2), dtype=np.float32), np.array([0.0, 1.0, 1.0, 0.0]), verbose=0)
+
+
+@pytest.mark.parametrize("name", ["mse", "mae", "huber", "bce", "cce", "scce"])
+def test_per_sample_forms_average_to_the_functions(name):
+    case = next(c for c in CASES if c[0] == name)
+    function, y_true, y_pred = case[1], case[2], case[3]
+    per_sample = losses.functions.PER_SAMPLE[function](y_true, ag.Tensor(y_pred, dtype=np.float64))
+    assert per_sample.shape == (len(y_pred),)
+    assert per_sample.data.mean() == pytest.approx(case[4], rel=1e-12)
