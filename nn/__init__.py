@@ -6,13 +6,15 @@
 
 Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywidgets when a
 notebook has it, tensorboardX for the TensorBoard callback) and nothing imports nn; inside it no two modules import each other (the file
-format `nn.saving` knows no model class: models register themselves in `nn.models.registry`).
+format `nn.saving` knows no model class: it keeps the table of classes a file may name, which
+layers and models enter when defined).
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-                regularizers, utils)
-from nn.layers import Input
-from nn.models import Sequential, load_model
+                regularizers, saving, tree, utils)
+from nn.layers import Input, KerasTensor
+from nn.models import Model, Sequential, load_model
 
-__all__ = ["Sequential", "Input", "load_model", "layers", "models", "callbacks", "activations",
-           "losses", "metrics", "initializers", "regularizers", "utils", "datasets"]
+__all__ = ["Model", "Sequential", "Input", "KerasTensor", "load_model", "layers", "models", "callbacks",
+           "activations", "losses", "metrics", "initializers", "regularizers", "saving", "tree", "utils",
+           "datasets"]

@@ -17,7 +17,8 @@ import numpy as np
 import autograd as ag
 from autograd.random import default_generator
 from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F401 (Keras's nn.utils names)
-from nn.data_adapters import PyDataset, Sequence  # noqa: F401
+from nn.data_adapters import PyDataset, Sequence, unpack_x_y_sample_weight  # noqa: F401
+from nn.data_adapters.structures import is_array_structure
 
 
 def set_random_seed(seed: int) -> None:
@@ -51,6 +52,16 @@ def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
     if array.dtype == np.dtype(dtype):
         return ag.from_numpy(array)
     return ag.Tensor(array, dtype=dtype)
+
+
+def to_tensors(value: Any) -> Any:
+    """`to_tensor` of one array, or of each array in a list, tuple or dict of them (nested too)."""
+    if not is_array_structure(value):
+        return to_tensor(value)
+    if isinstance(value, dict):
+        return {key: to_tensors(item) for key, item in value.items()}
+    converted = [to_tensors(item) for item in value]
+    return tuple(converted) if isinstance(value, tuple) else converted
 
 
 def lookup(registry: Mapping[str, Any], identifier: str, kind: str) -> Any:

@@ -350,7 +350,7 @@ CASES = [
     Case("load_weights_only_file", weights_only, ValueError, "holds only weights",
          "call model.load_weights"),
     Case("load_crafted_class", lambda tmp: nn.load_model(crafted(tmp, rename_first_layer)), ValueError,
-         "unknown layer class 'os.system'", "A custom layer must be defined (imported)"),
+         "unknown layer class 'os.system'", "decorated with @nn.saving.register_serializable"),
     Case("load_crafted_pickle", lambda tmp: nn.load_model(pickled_weight(tmp)), ValueError,
          "not a readable chainrule model file", "allow_pickle=False"),
     Case("load_future_version", lambda tmp: nn.load_model(crafted(tmp, lambda c: c.update(version=99))),

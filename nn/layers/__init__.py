@@ -1,17 +1,44 @@
 """Layers: each builds its weights from the first input's shape, then maps Tensors to Tensors."""
-from nn.layers.base import LAYER_CLASSES, Layer, reset_name_counters
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from nn import saving
+from nn.layers.activations import Softmax
+from nn.layers.base import Layer, reset_name_counters
 from nn.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer
+from nn.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
+                               average, concatenate, dot, maximum, minimum, multiply, subtract)
+from nn.layers.node import KerasTensor
 from nn.layers.prelu import PReLU
 
 
-def get(class_name: str) -> type:
-    """The layer class registered under `class_name` (used when loading a saved model)."""
-    if class_name not in LAYER_CLASSES:
-        valid = ", ".join(sorted(LAYER_CLASSES))
-        raise ValueError(f"unknown layer class {class_name!r}; known layer classes are: {valid}. "
-                         f"A custom layer must be defined (imported) before loading a model that uses it.")
-    return LAYER_CLASSES[class_name]
+def get(class_name: str, registered_name: Optional[str] = None) -> type:
+    """The layer (or model) class a saved config names: a built-in one by `class_name`, one of
+    your own by its `registered_name` (see `nn.saving.register_serializable`)."""
+    return saving.find_object(class_name, registered_name, kind="layer class")
 
 
-__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "PReLU",
-           "get", "reset_name_counters", "LAYER_CLASSES"]
+def serialize(layer: Layer) -> dict:
+    """``{"class_name", "config", "registered_name"}``: what `deserialize` rebuilds `layer` from."""
+    registered = None if saving.is_built_in(type(layer)) else saving.registered_name(type(layer))
+    return {"class_name": type(layer).__name__, "config": layer.get_config(), "registered_name": registered}
+
+
+def deserialize(config: dict, custom_objects: Optional[dict[str, Any]] = None) -> Layer:
+    """The layer `serialize` described; classes of your own come from `custom_objects` or the
+    registered ones."""
+    with saving.custom_object_scope(custom_objects):
+        cls = get(config["class_name"], config.get("registered_name"))
+        try:
+            return cls.from_config(dict(config.get("config", {})))
+        except TypeError as error:
+            raise TypeError(f"{config['class_name']}.from_config could not rebuild the layer ({error}). A class of your "
+                            f"own whose __init__ takes arguments must return them from get_config(), e.g. "
+                            f"{{**super().get_config(), 'units': self.units}}.") from None
+
+
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor", "PReLU",
+           "Softmax", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot", "add",
+           "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot", "get", "serialize",
+           "deserialize", "reset_name_counters"]

@@ -1,28 +1,46 @@
-"""`Layer`: the build/call split, the one place weights are born, names and the class registry.
+"""`Layer`: the build/call split, the one place weights are born, inner layers, symbolic calls.
 
-A subclass writes `build(input_shape)` (create weights with `add_weight`), `call(inputs,
-training=None)` (the math, on Tensors) and `compute_output_shape(input_shape)`. `__call__` builds
-once from the first input's shape, then runs `call` inside `ag.name_scope(self.name)` so that
-pictures of the graph group each layer's ops together.
+A subclass writes `build(input_shape)` (create weights with `add_weight`) and `call(inputs)` (the
+math, on Tensors); `call` receives `training` and `mask` only if its signature names them.
+`compute_output_shape(input_shape)` is optional: without it, the output shape is found by
+running `call` on a small placeholder batch, with no gradient recorded. `__call__` builds once
+from the first input's shape, then runs `call` inside ``ag.name_scope(self.name)`` so that
+pictures of the graph group each layer's ops.
+
+Layers held in attributes (also inside lists, tuples and dicts) are the layer's inner layers:
+their weights, penalties and added losses count as its own. Called on KerasTensors
+(``nn.Input``), a layer computes nothing and records a `Node` of the graph (`nn.layers.node`).
 """
 from __future__ import annotations
 
+import inspect
 import re
 from collections import defaultdict
-from typing import Any, Callable, Optional, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
 import autograd as ag
-from nn import initializers, regularizers
-from nn.utils import to_tensor
+from nn import initializers, regularizers, saving, tree
+from nn.layers.node import KerasTensor, Node, is_symbolic
+from nn.utils import to_tensors
 
 Shape = tuple[Optional[int], ...]
 
-# Every Layer subclass, by class name: a saved config can name only these (no code is run).
-LAYER_CLASSES: dict[str, type["Layer"]] = {}
+# The sizes given to unknown dimensions (the batch axis) of placeholder batches: two runs of
+# `call` with different sizes tell which output dimensions follow the input's (those are None).
+PLACEHOLDER_SIZES = (2, 3)
 
 _name_counters: defaultdict[str, int] = defaultdict(int)
+# A layer's own records, which hold no inner layers: skipped when looking for them.
+_BOOKKEEPING = frozenset({"_trainable_weights", "_non_trainable_weights", "_regularized", "_call_losses",
+                          "_inbound_nodes", "_build_shapes", "input_spec", "batch_input_shape", "_tracking_cache"})
+# Whether add_loss was ever called: until then a model's outermost call has no losses to clear.
+_call_losses_added = False
+# The `training` value of each layer call in progress, innermost last: a layer called inside
+# another's call without `training=` takes the caller's value (Keras's call context).
+_call_stack: list[Optional[bool]] = []
 
 
 def unique_name(base: str) -> str:
@@ -51,50 +69,103 @@ def as_shape(shape: Any, what: str) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
+@lru_cache(maxsize=None)
+def call_arguments(layer_class: type) -> frozenset[str]:
+    """The optional arguments ("training", "mask") that `layer_class.call` accepts by name."""
+    parameters = inspect.signature(layer_class.call).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return frozenset({"training", "mask"})
+    return frozenset({"training", "mask"} & {p.name for p in parameters})
+
+
 class Layer:
-    """Base class of every layer.
+    """Base class of every layer (and of models, which are layers too).
 
     Args:
         name: the layer's name (default: the snake-case class name, numbered if taken).
+        trainable: whether `fit` updates this layer's weights (and its inner layers').
+        dtype: the dtype of its weights (default: autograd's default float dtype).
+        activity_regularizer: a penalty on the layer's outputs, added to the loss (divided
+            by the batch size, as Keras does).
         input_shape: the shape of one sample (no batch axis); on the first layer of a
-            Sequential it builds the model at once, as in Keras 2.
-        trainable: whether `fit` updates this layer's weights.
+            Sequential it builds the model at once (``input_dim=n`` is ``input_shape=(n,)``).
+
+    Example (a custom layer, as in Keras's guide):
+        >>> class Linear(nn.layers.Layer):
+        ...     def __init__(self, units=32, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.units = units
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+        ...         self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+        ...     def call(self, inputs):
+        ...         return inputs @ self.w + self.b
+        ...     def get_config(self):
+        ...         return {**super().get_config(), "units": self.units}
     """
 
     default_name: Optional[str] = None  # overrides snake_case(class name), e.g. "prelu"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        LAYER_CLASSES[cls.__name__] = cls
+        # nn's own classes are known to saved files by class name; a class of your own is known
+        # once decorated with @nn.saving.register_serializable (Keras's rule).
+        if cls.__module__.split(".")[0] == "nn":
+            saving.register_built_in(cls)
 
-    def __init__(self, name: Optional[str] = None, input_shape: Any = None,
-                 trainable: bool = True) -> None:
+    def __init__(self, name: Optional[str] = None, trainable: bool = True, dtype: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any) -> None:
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
-        self.trainable = bool(trainable)
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = kwargs.pop("input_shape", None) if input_dim is None else (input_dim,)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} {self.name!r} got unknown keyword arguments {sorted(kwargs)}; "
+                            f"check their spelling against the layer's documentation.")
+        self._trainable = bool(trainable)
+        self._dtype = None if dtype is None else str(np.dtype(dtype))
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec: Optional[Shape] = None  # the (None, ...) shape the layer was built for
-        self._trainable: list[ag.Tensor] = []
-        self._non_trainable: list[ag.Tensor] = []
+        self._build_shapes: Any = None  # the shape, or structure of shapes, given to build
+        self._trainable_weights: list[ag.Tensor] = []
+        self._non_trainable_weights: list[ag.Tensor] = []
         self._regularized: list[tuple[ag.Tensor, Callable]] = []
+        self._call_losses: list[ag.Tensor] = []
+        self._inbound_nodes: list[Node] = []
         self.batch_input_shape: Optional[Shape] = (
             None if input_shape is None else (None, *as_shape(input_shape, f"{self.name}: input_shape")))
 
     # ---- to write in subclasses ----------------------------------------------------------------
-    def build(self, input_shape: Shape) -> None:
-        """Create the weights for inputs of `input_shape` (batch axis first, may be None)."""
+    def build(self, input_shape: Any) -> None:
+        """Create the weights for inputs of `input_shape` (batch axis first, None where unknown;
+        a list of shapes for a layer called on a list).
 
-    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
-        raise NotImplementedError(f"{type(self).__name__} must define call(inputs, training=None).")
+        By default a layer whose inner layers are not built yet runs `call` once on a
+        placeholder batch, which builds them (as Keras does).
+        """
+        if any(not layer.built for layer in self._flatten_layers(include_self=False)):
+            self._placeholder_outputs((_symbolic(input_shape, self.dtype),), {})
+        self.built = True
 
-    def compute_output_shape(self, input_shape: Shape) -> Shape:
-        """The output shape for `input_shape` (default: unchanged)."""
-        return tuple(input_shape)
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs), the layer's math.")
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for `input_shape`. By default found by running `call` on placeholder
+        batches under ``no_grad``; a layer may define it to skip that."""
+        outputs = self._placeholder_outputs((_symbolic(input_shape, self.dtype),), {})
+        return tree.map_structure(lambda output: output.shape, outputs)
 
     def get_config(self) -> dict:
-        """The constructor arguments that rebuild this layer (JSON values only)."""
+        """The constructor arguments that rebuild this layer (JSON values only). A layer of your
+        own whose ``__init__`` takes arguments adds them: ``{**super().get_config(), "units": ...}``."""
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        if self._dtype is not None:
+            config["dtype"] = self._dtype
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self.batch_input_shape is not None:
             config["input_shape"] = list(self.batch_input_shape[1:])
         return config
@@ -104,72 +175,331 @@ class Layer:
         return cls(**config)
 
     # ---- weights -------------------------------------------------------------------------------
-    def add_weight(self, name: str, shape: Sequence[int], initializer: Any = "zeros",
-                   regularizer: Any = None, trainable: bool = True) -> ag.Tensor:
-        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``."""
-        shape = tuple(int(n) for n in shape)
-        values = initializers.get(initializer)(shape, dtype=ag.get_default_dtype())
-        weight = ag.Tensor(values, requires_grad=trainable, dtype=ag.get_default_dtype(),
-                           name=f"{self.name}/{name}")
-        (self._trainable if trainable else self._non_trainable).append(weight)
+    def add_weight(self, shape: Optional[Sequence[int]] = None, initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, regularizer: Any = None, name: Optional[str] = None) -> ag.Tensor:
+        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``.
+
+        Args:
+            shape: the weight's shape (default ``()``, a scalar).
+            initializer: a name such as "zeros" or "random_normal", or a callable
+                ``init(shape, dtype)``; default "glorot_uniform", as in Keras.
+            dtype: default: the layer's dtype, else autograd's default float dtype.
+            trainable: whether `fit` updates it (False: a statistic such as a running mean).
+            regularizer: a penalty on the weight, added to the training loss.
+            name: default "variable", numbered when taken.
+        """
+        self._check_initialized()
+        if isinstance(shape, str):
+            raise ValueError(f"{type(self).__name__}.add_weight: name must be passed as a keyword argument, got "
+                             f"add_weight({shape!r}, ...); write add_weight(shape=..., name={shape!r}).")
+        shape = () if shape is None else tuple(int(n) for n in shape)
+        dtype = np.dtype(dtype or self.dtype)
+        values = initializers.get(initializer or "glorot_uniform")(shape, dtype=dtype)
+        taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
+        full_name = base = f"{self.name}/{name or 'variable'}"
+        number = 0
+        while full_name in taken:  # a second unnamed weight is "variable_1", and so on
+            number += 1
+            full_name = f"{base}_{number}"
+        weight = ag.Tensor(values, requires_grad=trainable, dtype=dtype, name=full_name)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
         return weight
 
     @property
-    def trainable_weights(self) -> list[ag.Tensor]:
-        return list(self._trainable) if self.trainable else []
+    def dtype(self) -> str:
+        """The dtype of the layer's weights: the one given, else autograd's default float dtype."""
+        return self._dtype or str(np.dtype(ag.get_default_dtype()))
 
     @property
-    def non_trainable_weights(self) -> list[ag.Tensor]:
-        return list(self._non_trainable) + ([] if self.trainable else list(self._trainable))
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freeze or unfreeze this layer and every inner layer (as Keras does)."""
+        for layer in self._flatten_layers():
+            layer._trainable = bool(value)
 
     @property
     def weights(self) -> list[ag.Tensor]:
-        """Every weight, in creation order (trainable first), as save/load expect."""
-        return list(self._trainable) + list(self._non_trainable)
+        """Every weight, this layer's first (trainable, then not), then its inner layers' in
+        order; a layer shared in two places counts once."""
+        return _unique(w for layer in self._flatten_layers()
+                       for w in layer._trainable_weights + layer._non_trainable_weights)
+
+    @property
+    def trainable_weights(self) -> list[ag.Tensor]:
+        if not self.trainable:
+            return []
+        return _unique(w for layer in self._flatten_layers() if layer.trainable for w in layer._trainable_weights)
+
+    @property
+    def non_trainable_weights(self) -> list[ag.Tensor]:
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weight arrays."""
+        """Copies of the weight arrays, in the order of `weights`."""
         return [w.data.copy() for w in self.weights]
 
     def set_weights(self, arrays: Sequence[np.ndarray]) -> None:
         """Overwrite the weights in place (same order and shapes as `get_weights`)."""
         weights = self.weights
         if len(arrays) != len(weights):
-            raise ValueError(f"layer {self.name!r} has {len(weights)} weights but was given "
-                             f"{len(arrays)} arrays.")
+            raise ValueError(f"{self._kind} {self.name!r} has {len(weights)} weight arrays but was given "
+                             f"{len(arrays)}; pass one array per weight, in the order of get_weights().")
         for weight, array in zip(weights, arrays):
             array = np.asarray(array)
             if array.shape != weight.shape:
-                raise ValueError(f"layer {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
+                raise ValueError(f"{self._kind} {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
                                  f"but the new value has shape {array.shape}.")
             weight.data = array.astype(weight.dtype, copy=True)
 
+    # ---- losses --------------------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar Tensor to the training loss; call it inside `call` (e.g. an activity
+        penalty). The losses of a call replace those of the previous one."""
+        global _call_losses_added
+        for value in tree.flatten(loss):
+            if not isinstance(value, ag.Tensor):
+                raise TypeError(f"{self._kind} {self.name!r}: add_loss takes Tensors computed in call(), got "
+                                f"{type(value).__name__}.")
+            self._call_losses.append(value if value.ndim == 0 else ag.sum(value))
+            _call_losses_added = True
+
     @property
     def losses(self) -> list[ag.Tensor]:
-        """The regularization penalties of this layer's weights, as scalar Tensors (recorded)."""
-        return [regularizer(weight) for weight, regularizer in self._regularized]
+        """The losses added by the last call (this layer's and its inner layers'), then the
+        penalties of every regularized weight, as scalar Tensors (recorded)."""
+        layers = self._flatten_layers()
+        added = [loss for layer in layers for loss in layer._call_losses]
+        penalties, seen = [], set()
+        for layer in layers:
+            for weight, regularizer in layer._regularized:
+                if id(weight) not in seen:
+                    seen.add(id(weight))
+                    penalties.append(regularizer(weight))
+        return added + penalties
+
+    def _clear_losses(self) -> None:
+        for layer in self._flatten_layers():
+            layer._call_losses.clear()
+
+    # ---- inner layers --------------------------------------------------------------------------
+    def _tracked_layers(self) -> list["Layer"]:
+        """The layers held in this layer's attributes (also in lists, tuples, dicts), in order.
+
+        The answer is kept until an attribute is set (`__setattr__`) or a container it was found
+        in changes (an item added, removed or replaced), so the training loop does not search
+        again at every step."""
+        cache = self.__dict__.get("_tracking_cache")
+        if cache is not None and all(_snapshot(container) == before for container, before in cache[1]):
+            return list(cache[0])
+        found: list[Layer] = []
+        containers: list[tuple[Any, tuple]] = []
+        seen = {id(self)}
+        pending = [value for key, value in vars(self).items() if key not in _BOOKKEEPING]
+        pending.reverse()
+        while pending:
+            value = pending.pop()
+            if isinstance(value, Layer):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(value)
+            elif isinstance(value, (list, tuple, dict)):
+                containers.append((value, _snapshot(value)))
+                items = list(value.values()) if isinstance(value, dict) else list(value)
+                pending.extend(reversed(items))
+        self.__dict__["_tracking_cache"] = (found, containers)
+        return list(found)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        self.__dict__["_tracking_cache"] = None  # an attribute may now hold (or no longer hold) a layer
+
+    def _flatten_layers(self, include_self: bool = True) -> list["Layer"]:
+        """This layer (optionally) and every layer inside it, depth first, each once."""
+        ordered: list[Layer] = []
+        seen: set[int] = set()
+        stack: list[Layer] = [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            ordered.append(layer)
+            stack.extend(reversed(layer._tracked_layers()))
+        return ordered if include_self else ordered[1:]
 
     # ---- running ---------------------------------------------------------------------------------
-    def __call__(self, inputs: Any, training: Optional[bool] = None) -> ag.Tensor:
-        inputs = to_tensor(inputs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_initialized()
+        if not args:
+            raise TypeError(f"{self._kind} {self.name!r} was called without inputs; pass them first: layer(x).")
+        if _has_keras_tensor(args, kwargs):
+            return self._symbolic_call(args, kwargs)
+        args = (to_tensors(args[0]), *args[1:])
         if not self.built:
-            self.build_for((None, *inputs.shape[1:]))
-        with ag.name_scope(self.name):
-            return self.call(inputs, training=training)
+            self.build_for(tree.map_structure(lambda t: (None, *t.shape[1:]), args[0]))
+        training = kwargs.pop("training", None)
+        if training is None and _call_stack:
+            training = _call_stack[-1]
+        kwargs = self._call_kwargs(kwargs, training)
+        if not _call_stack and _call_losses_added:
+            self._clear_losses()
+        _call_stack.append(training)
+        try:
+            with ag.name_scope(self.name):
+                outputs = self.call(*args, **kwargs)
+                if self.activity_regularizer is not None:
+                    self._add_activity_penalty(outputs)
+        finally:
+            _call_stack.pop()
+        return outputs
 
-    def build_for(self, input_shape: Shape) -> Shape:
-        """Build once for `input_shape` (batch axis first) and return the output shape."""
-        input_shape = tuple(input_shape)
+    def _call_kwargs(self, kwargs: dict, training: Optional[bool]) -> dict:
+        """`kwargs` with `training` added and a None `mask` dropped where `call` does not take them."""
+        accepted = call_arguments(type(self))
+        if training is not None and "training" in accepted:
+            kwargs["training"] = training
+        if "mask" in kwargs and "mask" not in accepted:
+            if kwargs["mask"] is not None:
+                raise TypeError(f"{self._kind} {self.name!r} was given mask=, but its call() takes no mask argument.")
+            del kwargs["mask"]
+        return kwargs
+
+    def _add_activity_penalty(self, outputs: Any) -> None:
+        for output in tree.flatten(outputs):
+            if isinstance(output, ag.Tensor):
+                penalty = self.activity_regularizer(output)
+                self.add_loss(penalty / output.shape[0] if output.ndim > 0 and output.shape[0] else penalty)
+
+    def build_for(self, input_shape: Any) -> None:
+        """Build once, for inputs of `input_shape` (batch axis first, or a structure of shapes)."""
         if not self.built:
+            input_shape = tree.map_shape_structure(tuple, input_shape)
             self.build(input_shape)
-            self.input_spec = (None, *input_shape[1:])
+            self._build_shapes = input_shape
+            self.input_spec = (None, *input_shape[1:]) if tree.is_shape(input_shape) else None
             self.built = True
-        return self.compute_output_shape(input_shape)
+
+    def get_build_config(self) -> Optional[dict]:
+        """The input shape the layer was built for, as JSON values (None before it is built)."""
+        if not self.built or self._build_shapes is None:
+            return None
+        return {"input_shape": tree.map_shape_structure(list, self._build_shapes)}
+
+    def build_from_config(self, config: Optional[dict]) -> None:
+        """Build from `get_build_config()`, so the weights exist before they are loaded."""
+        if config and config.get("input_shape") is not None:
+            self.build_for(config["input_shape"])
+
+    def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        """Record a `Node`: the output KerasTensors' shapes come from compute_output_shape (or a
+        placeholder run of call when the layer does not define it)."""
+        first = args[0]
+        if not all(isinstance(leaf, KerasTensor) for leaf in tree.flatten(first)):
+            raise TypeError(f"{self._kind} {self.name!r} was called on KerasTensors mixed with values "
+                            f"({tree.describe(first)}); in a functional model every input must come from "
+                            f"nn.Input or from another layer.")
+        shapes = tree.map_structure(lambda t: t.shape, first)
+        if not self.built:
+            self.build_for(shapes)
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            outputs = tree.map_shape_structure(lambda shape: KerasTensor(shape, self.dtype),
+                                               self.compute_output_shape(shapes))
+        else:
+            outputs = tree.map_structure(lambda spec: KerasTensor(spec.shape, spec.dtype),
+                                         self._placeholder_outputs(args, kwargs))
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def _placeholder_outputs(self, args: tuple, kwargs: dict) -> Any:
+        """A KerasTensor with the shape and dtype of each output of `call` on placeholder batches
+        standing in for the KerasTensors in `args` and `kwargs`, computed under no_grad;
+        dimensions that follow the batch size (or another unknown size) are None."""
+        runs = []
+        for size in PLACEHOLDER_SIZES:
+            values = tree.map_structure(lambda leaf: _placeholder(leaf, size), (args, kwargs))
+            call_kwargs = self._call_kwargs(dict(values[1]), training=False)
+            _call_stack.append(False)
+            try:
+                with ag.no_grad(), ag.name_scope(self.name):
+                    runs.append(self.call(*values[0], **call_kwargs))
+            finally:
+                _call_stack.pop()
+                self._clear_losses()
+        return tree.map_structure(lambda a, b: KerasTensor([m if m == n else None for m, n in zip(a.shape, b.shape)],
+                                                           a.dtype, name="placeholder"), *runs)
+
+    @property
+    def input(self) -> Any:
+        """The KerasTensor(s) this layer was first called on in a functional model."""
+        return self._first_node("input").call_args[0]
+
+    @property
+    def output(self) -> Any:
+        """The KerasTensor(s) this layer returned the first time it was called in a functional
+        model, e.g. for ``nn.Model(model.input, model.get_layer("hidden").output)``."""
+        return self._first_node("output").outputs
+
+    def _first_node(self, what: str) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(f"{self._kind} {self.name!r} has never been called on a KerasTensor, so it has no "
+                                 f"{what} yet; call it on nn.Input(...) (or on another layer's output) first.")
+        return self._inbound_nodes[0]
+
+    def _check_initialized(self) -> None:
+        if "_inbound_nodes" not in vars(self):
+            raise RuntimeError(f"{type(self).__name__}.__init__ did not call super().__init__(**kwargs); call it "
+                               f"first, before creating weights or inner layers.")
+
+    @property
+    def _kind(self) -> str:
+        return "layer"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def _has_keras_tensor(args: tuple, kwargs: dict) -> bool:
+    """Whether a call is symbolic; quick for the usual call on one Tensor."""
+    first = args[0]
+    if isinstance(first, KerasTensor):
+        return True
+    if isinstance(first, ag.Tensor) and len(args) == 1 and \
+            not any(isinstance(v, (KerasTensor, list, tuple, dict)) for v in kwargs.values()):
+        return False
+    return is_symbolic((args, kwargs))
+
+
+def _snapshot(container: Any) -> tuple:
+    """What a container holds, by identity: enough to tell that it changed."""
+    if isinstance(container, dict):
+        return tuple((key, id(value)) for key, value in container.items())
+    return tuple(map(id, container))
+
+
+def _unique(weights: Iterator[ag.Tensor]) -> list[ag.Tensor]:
+    seen: set[int] = set()
+    return [w for w in weights if not (id(w) in seen or seen.add(id(w)))]
+
+
+def _symbolic(input_shape: Any, dtype: str) -> Any:
+    """KerasTensors of the shapes in `input_shape` (a shape or a structure of shapes)."""
+    return tree.map_shape_structure(lambda shape: KerasTensor(shape, dtype, name="placeholder"), input_shape)
+
+
+def _placeholder(leaf: Any, size: int) -> Any:
+    """A batch of ones (zeros for integers) standing in for a KerasTensor, unknown sizes set to
+    `size`; other values as they are."""
+    if not isinstance(leaf, KerasTensor):
+        return leaf
+    dtype = np.dtype(leaf.dtype)
+    filled = np.zeros if dtype.kind in "iub" else np.ones
+    return ag.Tensor(filled(tuple(size if n is None else n for n in leaf.shape), dtype=dtype), dtype=dtype)

@@ -1,28 +1,24 @@
 """`Sequential`: a stack of layers, each feeding the next, with Keras's training API."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, Sequence
-
-import numpy as np
+from typing import Any, Iterable, Optional, Sequence
 
 import autograd as ag
-from nn.layers import Layer
-from nn.layers import get as get_layer_class
-from nn.layers.base import Shape, unique_name
+from nn import layers as layers_module
+from nn import tree
+from nn.layers.base import Layer, Shape
 from nn.layers.core import InputLayer
-from nn.models.registry import register_model_class
-from nn.saving import load_weights, save_model, save_weights
-from nn.training import Training
-from nn.utils import to_tensor
+from nn.layers.node import KerasTensor
+from nn.models.model import Model
 
 
-@register_model_class
-class Sequential(Training):
+class Sequential(Model):
     """Layers applied one after the other: ``y = layer_n(... layer_1(x))``.
 
     The model builds (creates every weight) as soon as the input shape is known: from
-    ``Input(shape=...)`` or ``input_shape=`` on the first layer, from ``build(input_shape)``,
-    or else from the first batch it sees.
+    ``Input(shape=...)`` or ``input_shape=`` on the first layer, from a first layer that is a
+    built model, from ``build(input_shape)``, or else from the first batch it sees. A layer may
+    be a model itself (``Sequential([base_model, Softmax()])``).
 
     Example:
         >>> model = Sequential([Input(shape=(64,)), Dense(32, activation="relu"), Dense(10)])
@@ -30,13 +26,12 @@ class Sequential(Training):
         >>> history = model.fit(x, y, epochs=5)
     """
 
-    def __init__(self, layers: Optional[Iterable[Layer]] = None, name: Optional[str] = None) -> None:
-        super().__init__()
-        self.name = name or unique_name("sequential")
+    def __init__(self, layers: Optional[Iterable[Any]] = None, trainable: bool = True,
+                 name: Optional[str] = None) -> None:
+        super().__init__(name=name, trainable=trainable)
         self._layers: list[Layer] = []
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
-        self.built = False
         for layer in layers or ():
             self.add(layer)
 
@@ -45,15 +40,17 @@ class Sequential(Training):
     def layers(self) -> list[Layer]:
         return list(self._layers)
 
-    def add(self, layer: Layer) -> None:
-        """Append `layer`; an `Input` may only come first and fixes the input shape."""
+    def add(self, layer: Any) -> None:
+        """Append `layer` (or a model); an `Input` may only come first and fixes the input shape."""
+        if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.layer, InputLayer):
+            layer = layer._keras_history.layer
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a layer such as Dense(10), got {type(layer).__name__}.")
         if isinstance(layer, InputLayer):
             if self._layers or self.input_shape is not None:
                 raise ValueError(f"Input(shape={layer.shape}) must be the first thing added to "
                                  f"model {self.name!r}; it already has an input shape or layers.")
-            self.build(layer.batch_input_shape)
+            self.build(layer.batch_shape)
             return
         if any(existing.name == layer.name for existing in self._layers):
             raise ValueError(f"model {self.name!r} already has a layer named {layer.name!r}; layer names "
@@ -61,11 +58,16 @@ class Sequential(Training):
         if layer.batch_input_shape is not None and (self._layers or self.input_shape is not None):
             raise ValueError(f"layer {layer.name!r} has input_shape= but is not the first layer of model "
                              f"{self.name!r}; only the first layer may set the input shape.")
+        first = not self._layers and self.input_shape is None
         self._layers.append(layer)
         if layer.batch_input_shape is not None:
             self.build(layer.batch_input_shape)
+        elif first and isinstance(layer, Model) and layer.built and layer._data_input_shapes is not None \
+                and tree.is_shape(layer._data_input_shapes):
+            self.build(layer._data_input_shapes)  # a built model first: its input shape is this one's
         elif self.built:
-            self.output_shape = layer.build_for(self.output_shape)
+            layer.build_for(self.output_shape)
+            self.output_shape = layer.compute_output_shape(self.output_shape)
 
     def pop(self) -> Layer:
         """Remove and return the last layer."""
@@ -85,124 +87,64 @@ class Sequential(Training):
             input_shape = self.input_shape
         shape = tuple(input_shape)
         self.input_shape = (None, *shape[1:])
+        self._build_shapes = self.input_shape
         for layer in self._layers:
-            shape = layer.build_for(shape)
+            layer.build_for(shape)
+            shape = layer.compute_output_shape(shape)
         self.output_shape = shape
         self.built = True
 
+    @property
+    def _input_names(self) -> list[str]:
+        return ["input"]  # one input; a dict or list holding just it is unwrapped
+
+    @property
+    def _output_names(self) -> Optional[list[str]]:
+        return [self._layers[-1].name] if self._layers else None
+
+    @property
+    def _data_input_shapes(self) -> Any:
+        return self.input_shape
+
+    def _summary_nodes(self) -> None:
+        return None
+
+    def _summary_layers(self) -> list[Layer]:
+        return list(self._layers)
+
     # ---- running -------------------------------------------------------------------------------
-    def __call__(self, inputs: Any, training: Optional[bool] = None) -> ag.Tensor:
-        """The forward pass on a batch (Tensor or array); records the graph unless under no_grad."""
-        outputs = to_tensor(inputs)
-        if not self.built:
-            self.build((None, *outputs.shape[1:]))
+    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> Any:
+        """Each layer on the previous one's output."""
+        outputs = inputs
         for layer in self._layers:
             outputs = layer(outputs, training=training)
         return outputs
 
-    # ---- weights -------------------------------------------------------------------------------
-    @property
-    def trainable_weights(self) -> list[ag.Tensor]:
-        return [w for layer in self._layers for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self) -> list[ag.Tensor]:
-        return [w for layer in self._layers for w in layer.non_trainable_weights]
-
-    @property
-    def weights(self) -> list[ag.Tensor]:
-        return [w for layer in self._layers for w in layer.weights]
-
-    def parameters(self) -> list[ag.Tensor]:
-        """The trainable weights (PyTorch's name), e.g. for an optimizer's ``attach``."""
-        return self.trainable_weights
-
-    @property
-    def losses(self) -> list[ag.Tensor]:
-        """Every layer's regularization penalties (scalar Tensors)."""
-        return [loss for layer in self._layers for loss in layer.losses]
-
-    def count_params(self) -> int:
-        return sum(layer.count_params() for layer in self._layers)
-
-    def get_weights(self) -> list[np.ndarray]:
-        return [array for layer in self._layers for array in layer.get_weights()]
-
-    def set_weights(self, arrays: Sequence[np.ndarray]) -> None:
-        """Overwrite every weight, in the order of `get_weights`."""
-        expected = sum(len(layer.weights) for layer in self._layers)
-        if len(arrays) != expected:
-            raise ValueError(f"model {self.name!r} has {expected} weight arrays but was given {len(arrays)}; "
-                             f"pass one array per weight, in the order of get_weights().")
-        start = 0
-        for layer in self._layers:
-            count = len(layer.weights)
-            layer.set_weights(arrays[start:start + count])
-            start += count
-
-    # ---- description ---------------------------------------------------------------------------
-    def summary(self, print_fn: Callable[[str], Any] = print) -> None:
-        """Print Keras's table: each layer's name (type), output shape and parameter count."""
-        if not self.built:
-            raise ValueError(f"model {self.name!r} has not been built yet, so its shapes are unknown: "
-                             f"start it with Input(shape=...), call build((None, features)), or fit it first.")
-        widths = (33, 26, 12)
-        rule = "_" * sum(widths)
-        rows = []
-        shape = self.input_shape
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        shape = tuple(input_shape)
         for layer in self._layers:
             shape = layer.compute_output_shape(shape)
-            rows.append((f"{layer.name} ({type(layer).__name__})", str(tuple(shape)), f"{layer.count_params():,}"))
-        trainable = sum(w.size for w in self.trainable_weights)
-        lines = [f'Model: "{self.name}"', rule, _table_row(("Layer (type)", "Output Shape", "Param #"), widths),
-                 "=" * sum(widths)]
-        for i, row in enumerate(rows):
-            lines.append(_table_row(row, widths))
-            lines.append("_" * sum(widths) if i < len(rows) - 1 else "=" * sum(widths))
-        if not rows:
-            lines.append("=" * sum(widths))
-        lines += [f"Total params: {self.count_params():,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {self.count_params() - trainable:,}", rule]
-        for line in lines:
-            print_fn(line)
+        return shape
 
+    # ---- config --------------------------------------------------------------------------------
     def get_config(self) -> dict:
         """The architecture as JSON values: name, input shape and each layer's class and config."""
-        return {"name": self.name,
+        return {"name": self.name, "trainable": self.trainable,
                 "input_shape": None if self.input_shape is None else list(self.input_shape[1:]),
-                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
-                           for layer in self._layers]}
+                "layers": [layers_module.serialize(layer) for layer in self._layers]}
 
     @classmethod
     def from_config(cls, config: dict) -> "Sequential":
-        """Rebuild from `get_config()`; only registered layer classes may be named."""
-        model = cls(name=config.get("name"))
+        """Rebuild from `get_config()`; only built-in and registered layer classes may be named."""
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         if config.get("input_shape") is not None:
             model.build((None, *config["input_shape"]))
         for entry in config.get("layers", []):
-            layer_config = dict(entry.get("config", {}))
+            entry = {**entry, "config": dict(entry.get("config", {}))}
             if model._layers or model.input_shape is not None:
-                layer_config.pop("input_shape", None)
-            model.add(get_layer_class(entry["class_name"]).from_config(layer_config))
+                entry["config"].pop("input_shape", None)
+            model.add(layers_module.deserialize(entry))
         return model
-
-    # ---- files (see nn.saving) -------------------------------------------------------------------
-    def save(self, filepath: str) -> None:
-        """Write architecture, weights, compile settings and optimizer state to one ``.npz`` file."""
-        self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
-        save_model(self, filepath)
-
-    def save_weights(self, filepath: str) -> None:
-        """Write only the weights to a ``.npz`` file."""
-        save_weights(self, filepath)
-
-    def load_weights(self, filepath: str) -> None:
-        """Read weights saved by `save_weights` or `save` into this (same-architecture) model."""
-        load_weights(self, filepath)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self._layers]}>"
-
-
-def _table_row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "".join(f" {cell}".ljust(width) for cell, width in zip(cells, widths)).rstrip()

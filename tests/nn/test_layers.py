@@ -141,7 +141,7 @@ def test_regularizer_penalty_appears_in_layer_losses():
 
 
 def test_input_needs_a_positive_shape():
-    assert Input(shape=(8,)).batch_input_shape == (None, 8)
+    assert Input(shape=(8,)).shape == (None, 8)
     with pytest.raises(ValueError, match="positive integers"):
         Input(shape=(0,))
 
@@ -151,17 +151,21 @@ def test_layer_names_must_be_plain_strings():
         Dense(2, name="a/b")
 
 
-def test_custom_layers_register_and_use_add_weight():
+def test_custom_layers_use_add_weight_and_are_known_to_files_once_registered():
     class Scale(Layer):
         def build(self, input_shape):
-            self.scale = self.add_weight("scale", (input_shape[-1],), "ones")
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
 
-        def call(self, inputs, training=None):
+        def call(self, inputs):
             return inputs * self.scale
 
     layer = Scale()
-    assert nn.layers.get("Scale") is Scale and layer.name == "scale"
+    assert layer.name == "scale"
     layer(np.ones((2, 3)))
     assert [w.name for w in layer.weights] == ["scale/scale"]
+    with pytest.raises(ValueError, match="unknown layer class 'Scale'.*register_serializable"):
+        nn.layers.get("Scale")
+    registered = nn.saving.register_serializable(package="tests")(Scale)
+    assert nn.layers.get("Scale", "tests>Scale") is registered
     with pytest.raises(ValueError, match="unknown layer class 'Nope'.*Dense"):
         nn.layers.get("Nope")

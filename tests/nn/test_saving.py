@@ -104,7 +104,7 @@ class ObjectWeight(Layer):
     """A layer whose weight cannot be written without pickle: saving fails half-way through."""
 
     def build(self, input_shape):
-        self.w = self.add_weight("w", (2,))
+        self.w = self.add_weight(shape=(2,), name="w")
 
     def call(self, inputs, training=None):
         return inputs
