@@ -13,34 +13,25 @@ their weights, penalties and added losses count as its own. Called on KerasTenso
 """
 from __future__ import annotations
 
-import inspect
 import re
 from collections import defaultdict
-from functools import lru_cache
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
 import autograd as ag
 from nn import initializers, regularizers, saving, tree
-from nn.layers.node import KerasTensor, Node, is_symbolic
+from nn.layers import tracking
+from nn.layers.call_context import call_kwargs, calling, in_call, resolve_training
+from nn.layers.node import KerasTensor, Node
+from nn.layers.symbolic import has_keras_tensor, placeholder_outputs, symbolic_inputs
 from nn.utils import to_tensors
 
 Shape = tuple[Optional[int], ...]
 
-# The sizes given to unknown dimensions (the batch axis) of placeholder batches: two runs of
-# `call` with different sizes tell which output dimensions follow the input's (those are None).
-PLACEHOLDER_SIZES = (2, 3)
-
 _name_counters: defaultdict[str, int] = defaultdict(int)
-# A layer's own records, which hold no inner layers: skipped when looking for them.
-_BOOKKEEPING = frozenset({"_trainable_weights", "_non_trainable_weights", "_regularized", "_call_losses",
-                          "_inbound_nodes", "_build_shapes", "input_spec", "batch_input_shape", "_tracking_cache"})
 # Whether add_loss was ever called: until then a model's outermost call has no losses to clear.
 _call_losses_added = False
-# The `training` value of each layer call in progress, innermost last: a layer called inside
-# another's call without `training=` takes the caller's value (Keras's call context).
-_call_stack: list[Optional[bool]] = []
 
 
 def unique_name(base: str) -> str:
@@ -67,15 +58,6 @@ def as_shape(shape: Any, what: str) -> tuple[int, ...]:
         raise ValueError(f"{what} must be positive integers (without the batch size), got {shape}; "
                          f"for 64 features per sample write (64,).")
     return tuple(int(n) for n in shape)
-
-
-@lru_cache(maxsize=None)
-def call_arguments(layer_class: type) -> frozenset[str]:
-    """The optional arguments ("training", "mask") that `layer_class.call` accepts by name."""
-    parameters = inspect.signature(layer_class.call).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return frozenset({"training", "mask"})
-    return frozenset({"training", "mask"} & {p.name for p in parameters})
 
 
 class Layer:
@@ -146,7 +128,7 @@ class Layer:
         placeholder batch, which builds them (as Keras does).
         """
         if any(not layer.built for layer in self._flatten_layers(include_self=False)):
-            self._placeholder_outputs((_symbolic(input_shape, self.dtype),), {})
+            placeholder_outputs(self, (symbolic_inputs(input_shape, self.dtype),), {})
         self.built = True
 
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
@@ -155,7 +137,7 @@ class Layer:
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for `input_shape`. By default found by running `call` on placeholder
         batches under ``no_grad``; a layer may define it to skip that."""
-        outputs = self._placeholder_outputs((_symbolic(input_shape, self.dtype),), {})
+        outputs = placeholder_outputs(self, (symbolic_inputs(input_shape, self.dtype),), {})
         return tree.map_structure(lambda output: output.shape, outputs)
 
     def get_config(self) -> dict:
@@ -292,48 +274,16 @@ class Layer:
 
     # ---- inner layers --------------------------------------------------------------------------
     def _tracked_layers(self) -> list["Layer"]:
-        """The layers held in this layer's attributes (also in lists, tuples, dicts), in order.
-
-        The answer is kept until an attribute is set (`__setattr__`) or a container it was found
-        in changes (an item added, removed or replaced), so the training loop does not search
-        again at every step."""
-        cache = self.__dict__.get("_tracking_cache")
-        if cache is not None and all(_snapshot(container) == before for container, before in cache[1]):
-            return list(cache[0])
-        found: list[Layer] = []
-        containers: list[tuple[Any, tuple]] = []
-        seen = {id(self)}
-        pending = [value for key, value in vars(self).items() if key not in _BOOKKEEPING]
-        pending.reverse()
-        while pending:
-            value = pending.pop()
-            if isinstance(value, Layer):
-                if id(value) not in seen:
-                    seen.add(id(value))
-                    found.append(value)
-            elif isinstance(value, (list, tuple, dict)):
-                containers.append((value, _snapshot(value)))
-                items = list(value.values()) if isinstance(value, dict) else list(value)
-                pending.extend(reversed(items))
-        self.__dict__["_tracking_cache"] = (found, containers)
-        return list(found)
+        """The layers held in this layer's attributes (also in lists, tuples, dicts), in order."""
+        return tracking.tracked_layers(self, Layer)
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
-        self.__dict__["_tracking_cache"] = None  # an attribute may now hold (or no longer hold) a layer
+        tracking.forget(self)  # the attribute may now hold (or no longer hold) a layer
 
     def _flatten_layers(self, include_self: bool = True) -> list["Layer"]:
         """This layer (optionally) and every layer inside it, depth first, each once."""
-        ordered: list[Layer] = []
-        seen: set[int] = set()
-        stack: list[Layer] = [self]
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            ordered.append(layer)
-            stack.extend(reversed(layer._tracked_layers()))
+        ordered = tracking.flatten(self, Layer)
         return ordered if include_self else ordered[1:]
 
     # ---- running ---------------------------------------------------------------------------------
@@ -341,37 +291,20 @@ class Layer:
         self._check_initialized()
         if not args:
             raise TypeError(f"{self._kind} {self.name!r} was called without inputs; pass them first: layer(x).")
-        if _has_keras_tensor(args, kwargs):
+        if has_keras_tensor(args, kwargs):
             return self._symbolic_call(args, kwargs)
         args = (to_tensors(args[0]), *args[1:])
         if not self.built:
             self.build_for(tree.map_structure(lambda t: (None, *t.shape[1:]), args[0]))
-        training = kwargs.pop("training", None)
-        if training is None and _call_stack:
-            training = _call_stack[-1]
-        kwargs = self._call_kwargs(kwargs, training)
-        if not _call_stack and _call_losses_added:
-            self._clear_losses()
-        _call_stack.append(training)
-        try:
-            with ag.name_scope(self.name):
-                outputs = self.call(*args, **kwargs)
-                if self.activity_regularizer is not None:
-                    self._add_activity_penalty(outputs)
-        finally:
-            _call_stack.pop()
+        training = resolve_training(kwargs.pop("training", None))
+        kwargs = call_kwargs(self, kwargs, training)
+        if not in_call() and _call_losses_added:
+            self._clear_losses()  # the losses of the last call, as Keras keeps them
+        with calling(training), ag.name_scope(self.name):
+            outputs = self.call(*args, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_penalty(outputs)
         return outputs
-
-    def _call_kwargs(self, kwargs: dict, training: Optional[bool]) -> dict:
-        """`kwargs` with `training` added and a None `mask` dropped where `call` does not take them."""
-        accepted = call_arguments(type(self))
-        if training is not None and "training" in accepted:
-            kwargs["training"] = training
-        if "mask" in kwargs and "mask" not in accepted:
-            if kwargs["mask"] is not None:
-                raise TypeError(f"{self._kind} {self.name!r} was given mask=, but its call() takes no mask argument.")
-            del kwargs["mask"]
-        return kwargs
 
     def _add_activity_penalty(self, outputs: Any) -> None:
         for output in tree.flatten(outputs):
@@ -415,27 +348,9 @@ class Layer:
                                                self.compute_output_shape(shapes))
         else:
             outputs = tree.map_structure(lambda spec: KerasTensor(spec.shape, spec.dtype),
-                                         self._placeholder_outputs(args, kwargs))
+                                         placeholder_outputs(self, args, kwargs))
         Node(self, args, kwargs, outputs)
         return outputs
-
-    def _placeholder_outputs(self, args: tuple, kwargs: dict) -> Any:
-        """A KerasTensor with the shape and dtype of each output of `call` on placeholder batches
-        standing in for the KerasTensors in `args` and `kwargs`, computed under no_grad;
-        dimensions that follow the batch size (or another unknown size) are None."""
-        runs = []
-        for size in PLACEHOLDER_SIZES:
-            values = tree.map_structure(lambda leaf: _placeholder(leaf, size), (args, kwargs))
-            call_kwargs = self._call_kwargs(dict(values[1]), training=False)
-            _call_stack.append(False)
-            try:
-                with ag.no_grad(), ag.name_scope(self.name):
-                    runs.append(self.call(*values[0], **call_kwargs))
-            finally:
-                _call_stack.pop()
-                self._clear_losses()
-        return tree.map_structure(lambda a, b: KerasTensor([m if m == n else None for m, n in zip(a.shape, b.shape)],
-                                                           a.dtype, name="placeholder"), *runs)
 
     @property
     def input(self) -> Any:
@@ -467,39 +382,6 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
 
 
-def _has_keras_tensor(args: tuple, kwargs: dict) -> bool:
-    """Whether a call is symbolic; quick for the usual call on one Tensor."""
-    first = args[0]
-    if isinstance(first, KerasTensor):
-        return True
-    if isinstance(first, ag.Tensor) and len(args) == 1 and \
-            not any(isinstance(v, (KerasTensor, list, tuple, dict)) for v in kwargs.values()):
-        return False
-    return is_symbolic((args, kwargs))
-
-
-def _snapshot(container: Any) -> tuple:
-    """What a container holds, by identity: enough to tell that it changed."""
-    if isinstance(container, dict):
-        return tuple((key, id(value)) for key, value in container.items())
-    return tuple(map(id, container))
-
-
 def _unique(weights: Iterator[ag.Tensor]) -> list[ag.Tensor]:
     seen: set[int] = set()
     return [w for w in weights if not (id(w) in seen or seen.add(id(w)))]
-
-
-def _symbolic(input_shape: Any, dtype: str) -> Any:
-    """KerasTensors of the shapes in `input_shape` (a shape or a structure of shapes)."""
-    return tree.map_shape_structure(lambda shape: KerasTensor(shape, dtype, name="placeholder"), input_shape)
-
-
-def _placeholder(leaf: Any, size: int) -> Any:
-    """A batch of ones (zeros for integers) standing in for a KerasTensor, unknown sizes set to
-    `size`; other values as they are."""
-    if not isinstance(leaf, KerasTensor):
-        return leaf
-    dtype = np.dtype(leaf.dtype)
-    filled = np.zeros if dtype.kind in "iub" else np.ones
-    return ag.Tensor(filled(tuple(size if n is None else n for n in leaf.shape), dtype=dtype), dtype=dtype)
