@@ -56,22 +56,22 @@ def output_names(y_pred: Any, known: Optional[Sequence[str]]) -> list[str]:
     return [f"output_{i}" for i in range(count)]
 
 
-def flat_targets(y: Any, names: Sequence[str], action: str) -> list:
+def flat_targets(y: Any, names: Sequence[str]) -> list:
     """The targets as a list in output order, from one array (one output), a list or a dict."""
+    if y is None:
+        return [None] * len(names)
     if len(names) == 1:
         if isinstance(y, dict):
             return per_output(y, names, "y") if set(y) <= set(names) else [next(iter(y.values()))]
         return [y[0]] if isinstance(y, (list, tuple)) and len(y) == 1 else [y]
     if isinstance(y, dict):
-        missing = [name for name in names if name not in y]
-        if missing or len(y) != len(names):
-            raise ValueError(f"{action}(): y is a dict with keys {list(y)}, but the model's outputs are {list(names)}; "
+        if set(y) != set(names):
+            raise ValueError(f"the targets are a dict with keys {list(y)}, but the model's outputs are {list(names)}; "
                              f"give one target per output under these names.")
         return [y[name] for name in names]
     if not isinstance(y, (list, tuple)) or len(y) != len(names):
-        raise ValueError(f"{action}(): the model has {len(names)} outputs ({', '.join(names)}), so y must be a list of "
-                         f"{len(names)} target arrays in that order, or a dict keyed by output name; got "
-                         f"{tree.describe(y)}.")
+        raise ValueError(f"the model has {len(names)} outputs ({', '.join(names)}), so the targets must be a list of "
+                         f"{len(names)} arrays in that order, or a dict keyed by output name; got {tree.describe(y)}.")
     return list(y)
 
 
@@ -117,14 +117,16 @@ class CompileLoss:
         loss: one loss (names, functions, objects or classes, as `nn.losses.get` takes), or a
             list or dict of them per output.
         loss_weights: a number per output (list or dict; default 1 each).
+        known_names: the output names, when the model knows them before it runs.
     """
 
-    def __init__(self, loss: Any, loss_weights: Any = None) -> None:
+    def __init__(self, loss: Any, loss_weights: Any = None, known_names: Optional[Sequence[str]] = None) -> None:
         self.loss = map_entries(losses_module.get, loss)  # an unknown name fails here, at compile
         for weight in tree.flatten(loss_weights if loss_weights is not None else []):
             if isinstance(weight, bool) or not isinstance(weight, (int, float)):
                 raise TypeError(f"compile(): loss_weights must hold numbers, got {weight!r}.")
         self.loss_weights = loss_weights
+        self.known_names = known_names
         self.names: Optional[list[str]] = None
         self._losses: list = []
         self._weights: list[float] = []
@@ -140,12 +142,17 @@ class CompileLoss:
         self.trackers = [Mean(name=f"{name}_loss") for name in active] if len(active) > 1 else []
         self.names = list(names)
 
-    def __call__(self, y_true: list, y_pred: list, sample_weight: Optional[np.ndarray]) -> Optional[ag.Tensor]:
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Optional[np.ndarray]) -> Optional[ag.Tensor]:
         """``sum_i w_i loss_i`` over the outputs that have a loss (None when none has), each output's
-        unweighted loss added to its running mean."""
+        unweighted loss added to its running mean. `y_true` and `y_pred` come as the model takes
+        and gives them (one, a list or a dict)."""
+        names = output_names(y_pred, self.known_names)
+        if self.names is None:
+            self.build(names)
         total = None
         trackers = iter(self.trackers)
-        for loss, weight, target, prediction in zip(self._losses, self._weights, y_true, y_pred):
+        for loss, weight, target, prediction in zip(self._losses, self._weights, flat_targets(y_true, names),
+                                                    tree.flatten(y_pred)):
             if loss is None:
                 continue
             if target is None:
@@ -169,19 +176,20 @@ class CompileMetrics:
     Args:
         metrics: for one output a list (names, objects, classes or functions); for several, a
             list with one list per output, or a dict from output name to a list (or one metric).
-        names: the output names, when the model knows them before it runs.
+        known_names: the output names, when the model knows them before it runs.
     """
 
     name = "compile_metrics"
 
-    def __init__(self, metrics: Any, names: Optional[Sequence[str]] = None) -> None:
+    def __init__(self, metrics: Any, known_names: Optional[Sequence[str]] = None) -> None:
         if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
             raise TypeError(f"metrics must be a list such as ['accuracy'] (or a list or dict per output), "
                             f"got {metrics!r}.")
         self.spec = map_entries(prepare, metrics)  # an unknown name fails here, at compile; classes are made once
+        self.known_names = known_names
         self._outputs: Optional[list[CompiledMetrics]] = None
-        if names is not None:
-            self.build(names)
+        if known_names is not None:
+            self.build(known_names)
 
     def build(self, names: Sequence[str]) -> None:
         """One CompiledMetrics per output, its log names prefixed with the output's name when
@@ -215,10 +223,14 @@ class CompileMetrics:
             return CompiledMetrics(self.spec).names
         return []
 
-    def update_state(self, y_true: list, y_pred: list, sample_weight: Any = None) -> None:
-        """Add a batch; as Keras's compiled `metrics` (unlike its `weighted_metrics`), they are not
-        weighted by `sample_weight`."""
-        for output, target, prediction in zip(self._outputs or [], y_true, y_pred):
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Add a batch (`y_true` and `y_pred` as the model takes and gives them: one, a list or a
+        dict). As Keras's compiled `metrics` (unlike its `weighted_metrics`), they are not weighted
+        by `sample_weight`."""
+        names = output_names(y_pred, self.known_names)
+        if self._outputs is None:
+            self.build(names)
+        for output, target, prediction in zip(self._outputs, flat_targets(y_true, names), tree.flatten(y_pred)):
             if output.names:
                 output.update_state(target, prediction.data if isinstance(prediction, ag.Tensor) else prediction)
 

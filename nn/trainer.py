@@ -12,9 +12,8 @@ from typing import Any, Optional
 
 import autograd as ag
 import optim
-from nn import tree
 from nn.callbacks import History
-from nn.compile_utils import CompileLoss, CompileMetrics, flat_targets, output_names
+from nn.compile_utils import CompileLoss, CompileMetrics
 from nn.metrics import Mean, Metric
 
 
@@ -58,7 +57,7 @@ class Trainer:
         if isinstance(metrics, (str, bytes)) or (metrics is not None and not isinstance(metrics, (list, tuple, dict))):
             raise TypeError(f"metrics must be a list such as ['accuracy'], got {metrics!r}.")
         new_optimizer = optim.get(optimizer)
-        compile_loss = CompileLoss(loss, loss_weights)
+        compile_loss = CompileLoss(loss, loss_weights, self._output_names)
         compile_metrics = CompileMetrics(metrics, self._output_names)  # unknown names fail here
         if new_optimizer is not self.optimizer:
             self._attached = None  # the same optimizer again keeps its weights and state
@@ -108,11 +107,7 @@ class Trainer:
         with ag.name_scope("loss"):
             terms = []
             if self._compile_loss is not None and y_pred is not None:
-                names = self._outputs_named(y_pred)
-                if self._compile_loss.names is None:
-                    self._compile_loss.build(names)
-                data_loss = self._compile_loss(flat_targets(y, names, "fit") if y is not None else [None] * len(names),
-                                               tree.flatten(y_pred), sample_weight)
+                data_loss = self._compile_loss(y, y_pred, sample_weight)
                 if data_loss is not None:
                     terms.append(data_loss)
             terms.extend(self.losses)
@@ -127,10 +122,7 @@ class Trainer:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict:
         """Add the batch to the compiled metrics; returns every metric's result (the logs)."""
         if y is not None:
-            names = self._outputs_named(y_pred)
-            if not self._compile_metrics.built:
-                self._compile_metrics.build(names)
-            self._compile_metrics.update_state(flat_targets(y, names, "fit"), tree.flatten(y_pred), sample_weight)
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
@@ -140,9 +132,6 @@ class Trainer:
             result = metric.result()
             logs.update(result if isinstance(result, dict) else {metric.name: result})
         return logs
-
-    def _outputs_named(self, y_pred: Any) -> list[str]:
-        return output_names(y_pred, self._output_names)
 
     # ---- compiled, built, attached -----------------------------------------------------------------
     def _check_compiled(self, action: str, training: bool) -> None:

@@ -5,7 +5,8 @@ initializers, shuffling, dropout and `ag.randn` & co., so `set_random_seed(s)` (
 `ag.manual_seed(s)`) makes a whole training run repeat bit for bit.
 
 Keras's data helpers are here under their Keras names too: `to_categorical`, `normalize`,
-`pad_sequences` (from `nn.array_utils`) and `PyDataset` / `Sequence` (from `nn.data_adapters`).
+`pad_sequences` (from `nn.array_utils`), `PyDataset` / `Sequence` and `unpack_x_y_sample_weight`
+(from `nn.data_adapters`), and `plot_model` (from `nn.model_visualization`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from autograd.random import default_generator
 from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F401 (Keras's nn.utils names)
 from nn.data_adapters import PyDataset, Sequence, unpack_x_y_sample_weight  # noqa: F401
 from nn.data_adapters.structures import is_array_structure
+from nn.model_visualization import plot_model  # noqa: F401 (Keras's nn.utils name)
 
 
 def set_random_seed(seed: int) -> None:

@@ -7,9 +7,10 @@
 
 Needs Graphviz's `dot` program for images; `.source` (DOT text) works without it.
 """
+from autograd.viz.diagram import Box, diagram
 from autograd.viz.draw import Drawing, GraphvizNotFoundError, draw
 from autograd.viz.graph import GraphTooLargeError
 from autograd.viz.stepper import Frame, Step, Stepper
 
 __all__ = ["draw", "Drawing", "Stepper", "Frame", "Step", "GraphvizNotFoundError",
-           "GraphTooLargeError"]
+           "GraphTooLargeError", "diagram", "Box"]

@@ -72,9 +72,9 @@ def check_arrays(x: Any, y: Any, sample_weight: Optional[np.ndarray], action: st
     first_name, first = arrays[0]
     for name, array in arrays[1:]:
         if len(array) != len(first):
-            kind = "target" if name.startswith("y") else "weight" if name == "sample_weight" else "sample"
+            what = "one target" if name.startswith("y") else "one weight" if name == "sample_weight" else "one row"
             raise ValueError(f"{action}(): {first_name} has {len(first)} samples but {name} has {len(array)}; they must "
-                             f"match (one {kind} per sample).")
+                             f"match ({what} per sample).")
     if len(first) == 0:
         raise ValueError(f"{action}(): the data is empty (0 samples); pass at least one sample.")
     for name, array in arrays:

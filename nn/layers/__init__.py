@@ -32,10 +32,11 @@ def deserialize(config: dict, custom_objects: Optional[dict[str, Any]] = None) -
         cls = get(config["class_name"], config.get("registered_name"))
         try:
             return cls.from_config(dict(config.get("config", {})))
-        except TypeError as error:
-            raise TypeError(f"{config['class_name']}.from_config could not rebuild the layer ({error}). A class of your "
-                            f"own whose __init__ takes arguments must return them from get_config(), e.g. "
-                            f"{{**super().get_config(), 'units': self.units}}.") from None
+        except TypeError as error:  # a constructor argument missing from, or unknown to, the config
+            raise ValueError(f"the saved config does not fit the layer classes of this version: "
+                             f"{config['class_name']}.from_config failed ({error}). A class of your own whose __init__ "
+                             f"takes arguments must return them from get_config(), e.g. "
+                             f"{{**super().get_config(), 'units': self.units}}.") from None
 
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor", "PReLU",

@@ -103,6 +103,20 @@ class Functional(Model):
     def _summary_layers(self) -> list[Layer]:
         return list(self._layers)
 
+    def _layer_graph(self) -> tuple[list, list]:
+        arrows = [(tensor._keras_history.layer, node.layer, tensor._keras_history.tensor_index, input_index)
+                  for node in self._nodes for input_index, tensor in enumerate(node.input_tensors)]
+        return list(self._layers), arrows
+
+    def _entry_layer(self, input_index: int) -> tuple[Layer, int]:
+        """The input layer of the model's input `input_index`."""
+        return self.inputs[input_index]._keras_history.layer, 0
+
+    def _exit_layer(self, output_index: int) -> tuple[Layer, int]:
+        """The layer that makes the model's output `output_index`, and which of its outputs it is."""
+        history = self.outputs[output_index]._keras_history
+        return history.layer, history.tensor_index
+
     def build(self, input_shape: Any = None) -> None:
         """Nothing to do: a functional model is built when it is made."""
 

@@ -88,6 +88,11 @@ class Model(Training, Layer):
     def _summary_layers(self) -> list[Layer]:
         return self.layers
 
+    def _layer_graph(self) -> Optional[tuple[list, list]]:
+        """The layers and the arrows between them, ``(source, target, output index, input index)``,
+        for `plot_model`; None for a model written as a class, whose call is code, not a graph."""
+        return None
+
     # ---- layers --------------------------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
@@ -135,8 +140,8 @@ class Model(Training, Layer):
             return saving.built_in("Functional").from_config(config)
         try:
             return cls(**config)
-        except TypeError as error:
-            raise TypeError(f"{cls.__name__}.from_config could not rebuild the model ({error}). A model of your own "
+        except TypeError as error:  # a constructor argument missing from, or unknown to, the config
+            raise ValueError(f"{cls.__name__}.from_config could not rebuild the model ({error}). A model of your own "
                             f"whose __init__ takes arguments must return them from get_config(), e.g. "
                             f"{{**super().get_config(), 'units': self.units}}.") from None
 

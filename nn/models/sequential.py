@@ -112,6 +112,17 @@ class Sequential(Model):
     def _summary_layers(self) -> list[Layer]:
         return list(self._layers)
 
+    def _layer_graph(self) -> tuple[list, list]:
+        return list(self._layers), [(a, b, 0, 0) for a, b in zip(self._layers, self._layers[1:])]
+
+    def _entry_layer(self, input_index: int) -> tuple[Layer, int]:
+        """The layer that takes the model's input, and which of its inputs that is."""
+        return self._layers[0], 0
+
+    def _exit_layer(self, output_index: int) -> tuple[Layer, int]:
+        """The layer that makes the model's output, and which of its outputs that is."""
+        return self._layers[-1], 0
+
     # ---- running -------------------------------------------------------------------------------
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> Any:
         """Each layer on the previous one's output."""

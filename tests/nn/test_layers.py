@@ -165,7 +165,7 @@ def test_custom_layers_use_add_weight_and_are_known_to_files_once_registered():
     assert [w.name for w in layer.weights] == ["scale/scale"]
     with pytest.raises(ValueError, match="unknown layer class 'Scale'.*register_serializable"):
         nn.layers.get("Scale")
-    registered = nn.saving.register_serializable(package="tests")(Scale)
-    assert nn.layers.get("Scale", "tests>Scale") is registered
+    registered = nn.saving.register_serializable(package="test_layers")(Scale)
+    assert nn.layers.get("Scale", "test_layers>Scale") is registered
     with pytest.raises(ValueError, match="unknown layer class 'Nope'.*Dense"):
         nn.layers.get("Nope")
