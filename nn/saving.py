@@ -256,6 +256,11 @@ def is_built_in(cls: type) -> bool:
     return _BUILT_IN.get(cls.__name__) is cls
 
 
+def built_in_classes() -> dict[str, type]:
+    """The table of built-in classes itself (it fills as nn's modules are imported)."""
+    return _BUILT_IN
+
+
 def built_in(class_name: str) -> type:
     """The built-in class called `class_name` (e.g. "Functional", for `nn.Model(inputs, outputs)`)."""
     return _BUILT_IN[class_name]

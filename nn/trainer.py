@@ -14,7 +14,7 @@ import autograd as ag
 import optim
 from nn.callbacks import History
 from nn.compile_utils import CompileLoss, CompileMetrics
-from nn.metrics import Mean, Metric
+from nn.metrics import Mean
 
 
 class Trainer:
@@ -72,7 +72,7 @@ class Trainer:
         return self._compile_metrics.names
 
     @property
-    def metrics(self) -> list[Metric]:
+    def metrics(self) -> list:
         """What fit reports: the loss's running mean, each output's (with several), and the
         compiled metrics (one object holding them all, named "compile_metrics", as in Keras)."""
         if not self.compiled:

@@ -5,7 +5,7 @@ from typing import Any, Optional
 
 from nn import saving
 from nn.layers.activations import Softmax
-from nn.layers.base import Layer, reset_name_counters
+from nn.layers.base import LAYER_CLASSES, Layer, reset_name_counters
 from nn.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer
 from nn.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                average, concatenate, dot, maximum, minimum, multiply, subtract)
@@ -42,4 +42,4 @@ def deserialize(config: dict, custom_objects: Optional[dict[str, Any]] = None) -
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor", "PReLU",
            "Softmax", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot", "add",
            "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot", "get", "serialize",
-           "deserialize", "reset_name_counters"]
+           "deserialize", "reset_name_counters", "LAYER_CLASSES"]

@@ -29,6 +29,10 @@ from nn.utils import to_tensors
 
 Shape = tuple[Optional[int], ...]
 
+# Every built-in layer and model class by name: the same table as `nn.saving`'s (one home), named
+# as before for code that looks classes up in it.
+LAYER_CLASSES = saving.built_in_classes()
+
 _name_counters: defaultdict[str, int] = defaultdict(int)
 # Whether add_loss was ever called: until then a model's outermost call has no losses to clear.
 _call_losses_added = False
@@ -84,6 +88,10 @@ class Layer:
         ...         return inputs @ self.w + self.b
         ...     def get_config(self):
         ...         return {**super().get_config(), "units": self.units}
+
+    To save and load a model that uses it, decorate the class with
+    ``@nn.saving.register_serializable(package="...")`` (or pass ``custom_objects=`` to
+    ``nn.load_model``).
     """
 
     default_name: Optional[str] = None  # overrides snake_case(class name), e.g. "prelu"
@@ -157,8 +165,9 @@ class Layer:
         return cls(**config)
 
     # ---- weights -------------------------------------------------------------------------------
-    def add_weight(self, shape: Optional[Sequence[int]] = None, initializer: Any = None, dtype: Any = None,
-                   trainable: bool = True, regularizer: Any = None, name: Optional[str] = None) -> ag.Tensor:
+    def add_weight(self, *args: Any, shape: Optional[Sequence[int]] = None, initializer: Any = None,
+                   dtype: Any = None, trainable: bool = True, regularizer: Any = None,
+                   name: Optional[str] = None) -> ag.Tensor:
         """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``.
 
         Args:
@@ -169,14 +178,26 @@ class Layer:
             trainable: whether `fit` updates it (False: a statistic such as a running mean).
             regularizer: a penalty on the weight, added to the training loss.
             name: default "variable", numbered when taken.
+
+        By position, as in Keras 3: ``add_weight(shape, initializer, dtype)``. The order this
+        project's layers used before, ``add_weight(name, shape, initializer, regularizer)`` with
+        the name first, is understood too.
         """
         self._check_initialized()
-        if isinstance(shape, str):
-            raise ValueError(f"{type(self).__name__}.add_weight: name must be passed as a keyword argument, got "
-                             f"add_weight({shape!r}, ...); write add_weight(shape=..., name={shape!r}).")
-        shape = () if shape is None else tuple(int(n) for n in shape)
-        dtype = np.dtype(dtype or self.dtype)
-        values = initializers.get(initializer or "glorot_uniform")(shape, dtype=dtype)
+        given = {"shape": shape, "initializer": initializer, "dtype": dtype, "regularizer": regularizer, "name": name}
+        order = ("name", "shape", "initializer", "regularizer") if args and isinstance(args[0], str) else \
+            ("shape", "initializer", "dtype")
+        if len(args) > len(order):
+            raise TypeError(f"{type(self).__name__}.add_weight takes at most {len(order)} arguments by position "
+                            f"({', '.join(order)}), got {len(args)}; pass the others by keyword, e.g. trainable=False.")
+        for key, value in zip(order, args):
+            if given[key] is not None:
+                raise TypeError(f"{type(self).__name__}.add_weight got {key} both by position and by keyword.")
+            given[key] = value
+        shape = () if given["shape"] is None else tuple(int(n) for n in given["shape"])
+        dtype = np.dtype(given["dtype"] or self.dtype)
+        values = initializers.get(given["initializer"] or "glorot_uniform")(shape, dtype=dtype)
+        name, regularizer = given["name"], given["regularizer"]
         taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
         full_name = base = f"{self.name}/{name or 'variable'}"
         number = 0
@@ -383,5 +404,8 @@ class Layer:
 
 
 def _unique(weights: Iterator[ag.Tensor]) -> list[ag.Tensor]:
-    seen: set[int] = set()
-    return [w for w in weights if not (id(w) in seen or seen.add(id(w)))]
+    """The weights in order, each once (a shared layer's are reached twice)."""
+    unique: dict[int, ag.Tensor] = {}
+    for weight in weights:
+        unique.setdefault(id(weight), weight)
+    return list(unique.values())

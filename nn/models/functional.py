@@ -248,26 +248,28 @@ def topological_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> 
     """
     input_ids = {id(tensor) for tensor in inputs}
     order: list[Node] = []
-    state: dict[int, int] = {}  # 1: on the walk's path, 2: listed
+    listed: set[int] = set()
+    for tensor in inputs:  # the inputs' own nodes first, even one that no output needs
+        node = tensor._keras_history.node
+        if not node.input_tensors and id(node) not in listed:
+            listed.add(id(node))
+            order.append(node)
     for output in outputs:
+        if id(output) in input_ids:
+            continue
         stack: list[tuple[Node, bool]] = [(_producer(output, input_ids), False)]
         while stack:
-            node, expanded = stack.pop()
-            if state.get(id(node)) == 2:
+            node, parents_listed = stack.pop()
+            if id(node) in listed:
                 continue
-            if expanded:
-                state[id(node)] = 2
+            if parents_listed:
+                listed.add(id(node))
                 order.append(node)
                 continue
-            state[id(node)] = 1
             stack.append((node, True))
             for tensor in reversed(node.input_tensors):
                 if id(tensor) not in input_ids:
-                    parent = _producer(tensor, input_ids, needed_by=node)
-                    if state.get(id(parent)) != 2:
-                        stack.append((parent, False))
-    input_nodes = [tensor._keras_history.node for tensor in inputs]  # even one no output depends on
-    order = [node for node in input_nodes if not node.input_tensors] + order
+                    stack.append((_producer(tensor, input_ids, needed_by=node), False))
     depth = {id(node): 0 for node in order}
     for node in reversed(order):
         for tensor in node.input_tensors:
@@ -293,8 +295,11 @@ def _producer(tensor: KerasTensor, input_ids: set[int], needed_by: Optional[Node
 
 
 def _unique_layers(nodes: list[Node]) -> list[Layer]:
-    seen: set[int] = set()
-    return [node.layer for node in nodes if not (id(node.layer) in seen or seen.add(id(node.layer)))]
+    """The nodes' layers in order, each once (a shared layer has several nodes)."""
+    unique: dict[int, Layer] = {}
+    for node in nodes:
+        unique.setdefault(id(node.layer), node.layer)
+    return list(unique.values())
 
 
 def _as_structure(value: Any) -> Any:

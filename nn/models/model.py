@@ -47,6 +47,10 @@ class Model(Training, Layer):
         ...         return self.classifier(self.dropout(self.hidden(inputs), training=training))
         >>> model = MyModel()
         >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+    A model written as a class is saved by class name: decorate it with
+    ``@nn.saving.register_serializable(package="...")`` and, if its ``__init__`` takes arguments,
+    return them from ``get_config()``. Override ``train_step`` to change what ``fit`` does.
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":

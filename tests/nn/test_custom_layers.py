@@ -51,9 +51,16 @@ def test_add_weight_takes_keras_3s_arguments_with_an_optional_name():
     assert count.dtype == np.float64 and frozen.non_trainable_weights == [count] and frozen.trainable_weights == []
 
 
-def test_add_weight_with_the_name_first_says_to_pass_it_by_keyword():
-    with pytest.raises(ValueError, match=r"add_weight\(shape=\.\.\., name='kernel'\)"):
-        layers.Layer().add_weight("kernel", (2, 2))
+def test_add_weight_by_position_takes_keras_s_order_or_the_name_first():
+    layer = layers.Layer(name="positional")
+    keras_order = layer.add_weight((2, 3), "ones", "float64")
+    name_first = layer.add_weight("kernel", (2, 3), "ones", nn.regularizers.L2(0.1))
+    assert keras_order.dtype == np.float64 and keras_order.name == "positional/variable"
+    assert name_first.name == "positional/kernel" and np.all(name_first.data == 1) and len(layer.losses) == 1
+    with pytest.raises(TypeError, match="at most 3 arguments by position"):
+        layer.add_weight((2,), "ones", "float32", False)
+    with pytest.raises(TypeError, match="got shape both by position and by keyword"):
+        layer.add_weight((2,), shape=(3,))
 
 
 def test_regularizer_on_add_weight_adds_its_penalty_to_losses():

@@ -157,3 +157,13 @@ def test_models_nest_in_each_other_and_train_together():
     frozen = inner.get_weights()[0].copy()
     wrapped.fit(x, y, epochs=1, verbose=0)
     np.testing.assert_array_equal(frozen, inner.get_weights()[0])
+
+
+def test_viz_groups_a_model_written_as_a_class_by_its_layers():
+    from autograd import viz
+
+    model = Classifier(name="net")
+    loss = ag.mean(model(np.ones((2, 5))))
+    source = viz.draw(loss, group="name_scope").source
+    for layer in (model.block, model.classifier):  # dropout, off outside training, records no op
+        assert f'subgraph "cluster_net/{layer.name}"' in source

@@ -13,6 +13,8 @@ import nn  # noqa: E402
 from nn import layers  # noqa: E402
 
 keras = pytest.importorskip("keras")
+# Keras's torch backend turns its own variables into arrays in a way numpy 2 warns about.
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword")
 
 
 @pytest.fixture(autouse=True)
