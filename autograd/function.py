@@ -5,7 +5,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from autograd._state import state
+from autograd._state import inplace_clock, state
 from autograd.anomaly import check_forward
 from autograd.tensor import Tensor
 
@@ -32,6 +32,7 @@ class Function:
     derivatives: tuple[str, ...] = ()
 
     parents: tuple[Tensor, ...] = ()
+    recorded_at = 0  # the in-place clock's tick at forward time (see autograd/inplace.py)
     saved: Any = None
     freed = False
     scope = ""
@@ -50,17 +51,18 @@ class Function:
         # Up to three inputs are unpacked by hand: generic unpacking costs as much as a small op.
         count = len(inputs)
         if count == 1:
-            out_data = fn.forward(inputs[0].data)
+            out_data = fn.forward(inputs[0]._data)
         elif count == 2:
-            out_data = fn.forward(inputs[0].data, inputs[1].data)
+            out_data = fn.forward(inputs[0]._data, inputs[1]._data)
         elif count == 3:
-            out_data = fn.forward(inputs[0].data, inputs[1].data, inputs[2].data)
+            out_data = fn.forward(inputs[0]._data, inputs[1]._data, inputs[2]._data)
         else:
-            out_data = fn.forward(*[t.data for t in inputs])
+            out_data = fn.forward(*[t._data for t in inputs])
         if state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     fn.parents = inputs
+                    fn.recorded_at = inplace_clock.ticks
                     if state.scope:
                         fn.scope = state.scope
                     if state.detect_anomaly:
@@ -90,12 +92,12 @@ class Function:
             return parents
         count = len(parents)
         if count == 1:
-            return (parents[0].data,)
+            return (parents[0]._data,)
         if count == 2:
-            return parents[0].data, parents[1].data
+            return parents[0]._data, parents[1]._data
         if count == 3:
-            return parents[0].data, parents[1].data, parents[2].data
-        return tuple([p.data for p in parents])
+            return parents[0]._data, parents[1]._data, parents[2]._data
+        return tuple([p._data for p in parents])
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op>"

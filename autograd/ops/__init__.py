@@ -1,5 +1,6 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
+from autograd.ops.clone import clone
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, relu,
                                       sigmoid, sqrt, tanh, where)
 from autograd.ops.linalg import linear, matmul
@@ -16,5 +17,5 @@ __all__ = [
     "sum", "mean", "max", "min", "var",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "getitem",
-    "concatenate", "stack", "astype",
+    "concatenate", "stack", "astype", "clone",
 ]

@@ -272,6 +272,9 @@ CASES = [
     OpCase("astype", lambda a: ag.astype(a, a.dtype), lambda a: a.copy(), elementwise("real")),
     OpCase("stack", lambda *ts, axis: ag.stack(ts, axis=axis),
            lambda *arrays, axis: np.stack(arrays, axis=axis), stack_inputs),
+    # memory
+    OpCase("clone", ag.clone, lambda a: a.copy(), elementwise("real")),
+    OpCase("clone_method", lambda a: a.clone(), lambda a: a.copy(), elementwise("real")),
 ]
 
 
