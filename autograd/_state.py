@@ -8,6 +8,17 @@ class _ThreadState(threading.local):
     grad_enabled = True
     detect_anomaly = False
     scope = ""
+    # A scope or anomaly detection: a recorded op has more to do than record itself. One flag,
+    # so that recording reads one thread-local attribute (~50 ns each) instead of two.
+    extras = False
+
+    def set_scope(self, scope: str) -> None:
+        self.scope = scope
+        self.extras = bool(scope) or self.detect_anomaly
+
+    def set_detect_anomaly(self, detect: bool) -> None:
+        self.detect_anomaly = detect
+        self.extras = bool(self.scope) or detect
 
 
 class _InPlaceClock:

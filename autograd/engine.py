@@ -4,7 +4,9 @@ The engine knows no op: it asks each node's Function for the gradients of its in
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, Sequence
+import contextlib
+import gc
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -126,7 +128,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
     # Nodes recorded at this tick saw every tensor as it is now; older ones are checked. (The walk
     # itself changes no tensor in place.)
     clock_now = inplace_clock.ticks
-    with set_grad_enabled(create_graph):
+    with set_grad_enabled(create_graph), _garbage_collector_paused():
         # The walk of topological_order, with the chain rule applied at each tensor it emits.
         while ready:
             t = ready.pop()
@@ -176,6 +178,20 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                     else:
                         ready.append(parent)
     return captured
+
+
+@contextlib.contextmanager
+def _garbage_collector_paused() -> Iterator[None]:
+    """Pause the cycle collector during the walk: the walk makes no reference cycles, only
+    short-lived tuples and arrays, yet each full collection would traverse the whole graph
+    (a tenth of the time of a two-million-node backward). Reference counting still frees."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _accumulate(t: Tensor, g: Any, owned: bool) -> None:

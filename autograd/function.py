@@ -63,10 +63,11 @@ class Function:
                 if t.requires_grad:
                     fn.parents = inputs
                     fn.recorded_at = inplace_clock.ticks
-                    if state.scope:
-                        fn.scope = state.scope
-                    if state.detect_anomaly:
-                        check_forward(fn, out_data)
+                    if state.extras:
+                        if state.scope:
+                            fn.scope = state.scope
+                        if state.detect_anomaly:
+                            check_forward(fn, out_data)
                     return Tensor._make(out_data, True, fn)
         return Tensor._make(out_data, False, None)
 

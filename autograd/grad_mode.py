@@ -73,8 +73,8 @@ class name_scope:
 
     def __enter__(self) -> str:
         self._previous = state.scope
-        state.scope = f"{self._previous}/{self.name}" if self._previous else self.name
+        state.set_scope(f"{self._previous}/{self.name}" if self._previous else self.name)
         return state.scope
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.scope = self._previous
+        state.set_scope(self._previous)

@@ -191,6 +191,10 @@ def _refuse_while_recording(target: Tensor, how: str, operand: Any) -> None:
 
 def _write(target: Tensor, values: np.ndarray, how: str) -> None:
     """Copy `values` (already target's shape and dtype) into target's array; bump its version."""
+    if isinstance(target._data, np.generic):  # a 0-d op result held as a numpy scalar (immutable)
+        target._data = np.array(values)
+        mark_changed(target)
+        return
     if not target._data.flags.writeable:
         raise ValueError(
             f"{how}: the array of {describe(target)} is read-only (a broadcast view, or read-only "

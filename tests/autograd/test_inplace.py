@@ -123,6 +123,14 @@ def test_an_operand_that_requires_grad_is_refused_while_recording():
     np.testing.assert_array_equal(x.data, [2.0, 3.0])
 
 
+def test_a_scalar_computed_by_an_op_changes_in_place():
+    loss = (ag.Tensor([1.0, 2.0]) * 2.0).sum()  # numpy hands back a scalar, not a 0-d array
+    same = loss
+    loss += 1.0
+    loss.data -= 2.0
+    assert loss is same and loss.item() == 5.0 and loss.version == 2 and loss.dtype == np.float32
+
+
 def test_read_only_memory_cannot_change_in_place():
     array = np.ones(3, dtype=np.float32)
     array.flags.writeable = False
