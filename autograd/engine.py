@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -177,6 +178,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_grap
                         users[parent] = remaining
                     else:
                         ready.append(parent)
+            parent_grads = parent_grad = None  # so a leaf's reference count shows who holds its gradient
     return captured
 
 
@@ -197,17 +199,33 @@ def _garbage_collector_paused() -> Iterator[None]:
 def _accumulate(t: Tensor, g: Any, owned: bool) -> None:
     """t.grad += g, as a new Tensor (not in place: the old .grad may be held elsewhere).
 
-    A .grad owns its memory, so that ``t.grad.zero_()`` is safe: `g` is copied unless this walk
-    made it (`owned`), since it may be shared with other tensors' gradients or be read-only.
+    A .grad owns its memory, so that ``t.grad.zero_()`` is safe. `g` becomes the .grad itself
+    when this walk made it (`owned`) or when nothing but the walk holds it (its reference count
+    says so, as PyTorch's AccumulateGrad checks); otherwise it is copied, since it may be another
+    tensor's gradient too, a view of one, a user's array, or read-only.
     """
     if t.grad is not None:
         t.grad = t.grad + g
     elif isinstance(g, Tensor):  # create_graph: a copy that stays in the graph
         t.grad = g.clone()
-    elif owned and type(g) is np.ndarray and g.dtype == t._data.dtype:
+    elif type(g) is np.ndarray and g.dtype == t._data.dtype and (owned or (
+            g.base is None and g.flags.writeable and sys.getrefcount(g) <= _REFCOUNT_UNSHARED)):
         t.grad = Tensor._make(g, False, None)
     else:
         t.grad = Tensor._make(np.array(g, dtype=t._data.dtype), False, None)
+
+
+def _refcount_when_unshared() -> int:
+    """sys.getrefcount, inside `_accumulate`, of an array that only the walk's local holds:
+    measured the same way, since it differs between Python versions."""
+    def accumulate_like(array: np.ndarray) -> int:
+        return sys.getrefcount(array)
+
+    held_by_the_walk = np.empty(0)
+    return accumulate_like(held_by_the_walk)
+
+
+_REFCOUNT_UNSHARED = _refcount_when_unshared()
 
 
 def backward(root: Tensor, grad: Any = None, retain_graph: bool = False,

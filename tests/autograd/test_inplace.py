@@ -276,6 +276,30 @@ def test_each_leaf_owns_its_gradient():
     np.testing.assert_array_equal(gb.data, [1.0, 1.0])
 
 
+@pytest.mark.parametrize("program", ["views", "retained", "root", "weighted"])
+def test_gradients_that_share_memory_are_copied_into_grad(program):
+    x, w = leaf([[1.0, 2.0]]), leaf([[3.0, 4.0]])
+    if program == "views":  # two reshape views of one incoming gradient
+        (x.reshape(2) + w.reshape(2)).sum().backward()
+        holders = [w.grad]
+    elif program == "retained":  # a retained intermediate gradient, passed on by add
+        y = x * 1.0
+        y.retain_grad()
+        (y + w).sum().backward()
+        holders = [y.grad, w.grad]
+    elif program == "root":  # the caller's own gradient array
+        seed = ag.Tensor([[1.0, 1.0]])
+        x.backward(seed)
+        holders = [seed]
+    else:  # a fresh product (stolen by .grad) next to a pass-through
+        (x * ag.Tensor([[2.0, 2.0]]) + w).sum().backward()
+        holders = [w.grad]
+    before = [h.data.copy() for h in holders]
+    x.grad.mul_(10.0)
+    for holder, values in zip(holders, before):
+        np.testing.assert_array_equal(holder.data, values)
+
+
 def test_second_order_gradients_are_cloned_into_grad():
     x = leaf([1.0, 2.0])
     (x * x * x).sum().backward(create_graph=True)
