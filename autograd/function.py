@@ -5,7 +5,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from autograd._state import inplace_clock, state
+from autograd._state import RECORDING_WITH_EXTRAS, inplace_clock, state
 from autograd.anomaly import check_forward
 from autograd.tensor import Tensor
 
@@ -58,12 +58,13 @@ class Function:
             out_data = fn.forward(inputs[0]._data, inputs[1]._data, inputs[2]._data)
         else:
             out_data = fn.forward(*[t._data for t in inputs])
-        if state.grad_enabled:
+        recording = state.recording
+        if recording:
             for t in inputs:
                 if t.requires_grad:
                     fn.parents = inputs
                     fn.recorded_at = inplace_clock.ticks
-                    if state.extras:
+                    if recording == RECORDING_WITH_EXTRAS:
                         if state.scope:
                             fn.scope = state.scope
                         if state.detect_anomaly:
