@@ -1,7 +1,7 @@
 """In-place updates with PyTorch's rules: ``w -= lr * w.grad``, ``w.grad.zero_()``, ``w.data -= g``.
 
 An in-place op writes new values into the tensor's own array (the same Tensor object, the same
-memory: views and `detach()`-ed copies see them) and bumps its version. Autograd records no
+memory: views and `detach()`-ed tensors see them) and bumps its version. Autograd records no
 in-place op, so while it records (outside `no_grad()`) an in-place change is refused on a tensor
 that requires grad, and with an operand that requires grad; out-of-place ops (``x = x + 1``)
 are always available. ``.data`` is the escape hatch: assigning to it is allowed everywhere.
@@ -11,6 +11,10 @@ process-wide in-place clock. A recorded op notes the clock at forward time (`Fun
 before running its backward, the engine calls `check_saved_tensors`, which finds an input or
 output changed after that tick and stops with an error instead of a silently wrong gradient.
 While nothing is changed in place the check costs one comparison per node.
+
+Limits: a view (reshape, transpose, basic indexing, `detach()`) shares memory with its source
+but not its version counter, as PyTorch's views do; a change through one is not seen by the
+other's version. Neither is a write into the array itself (``t.data[0] = 1``, ``np.asarray(t)``).
 """
 from __future__ import annotations
 

@@ -11,13 +11,18 @@ def leaf(values, name=None, dtype=None):
 
 # ---- in-place operators ----------------------------------------------------------------------
 @pytest.mark.parametrize("update, expected", [
-    (lambda t: t.__iadd__(2.0), [3.0, 4.0]), (lambda t: t.__isub__(0.5), [0.5, 1.5]),
-    (lambda t: t.__imul__(3), [3.0, 6.0]), (lambda t: t.__itruediv__(2.0), [0.5, 1.0]),
-    (lambda t: t.add_(1.0, alpha=2), [3.0, 4.0]), (lambda t: t.sub_(ag.Tensor([1.0, 1.0]), alpha=0.5),
-                                                  [0.5, 1.5]),
-    (lambda t: t.mul_(np.array([2.0, 3.0])), [2.0, 6.0]), (lambda t: t.div_(ag.Tensor(4.0)), [0.25, 0.5]),
-    (lambda t: t.clamp_(min=1.5), [1.5, 2.0]), (lambda t: t.clamp_(max=1.5), [1.0, 1.5]),
-    (lambda t: t.zero_(), [0.0, 0.0]), (lambda t: t.fill_(7), [7.0, 7.0]),
+    (lambda t: t.__iadd__(2.0), [3.0, 4.0]),
+    (lambda t: t.__isub__(0.5), [0.5, 1.5]),
+    (lambda t: t.__imul__(3), [3.0, 6.0]),
+    (lambda t: t.__itruediv__(2.0), [0.5, 1.0]),
+    (lambda t: t.add_(1.0, alpha=2), [3.0, 4.0]),
+    (lambda t: t.sub_(ag.Tensor([1.0, 1.0]), alpha=0.5), [0.5, 1.5]),
+    (lambda t: t.mul_(np.array([2.0, 3.0])), [2.0, 6.0]),
+    (lambda t: t.div_(ag.Tensor(4.0)), [0.25, 0.5]),
+    (lambda t: t.clamp_(min=1.5), [1.5, 2.0]),
+    (lambda t: t.clamp_(max=1.5), [1.0, 1.5]),
+    (lambda t: t.zero_(), [0.0, 0.0]),
+    (lambda t: t.fill_(7), [7.0, 7.0]),
     (lambda t: t.copy_([5.0, 6.0]), [5.0, 6.0]),
 ])
 def test_in_place_ops_change_the_same_tensor_and_its_memory(update, expected):

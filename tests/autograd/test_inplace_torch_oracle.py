@@ -85,12 +85,16 @@ def test_changing_a_saved_tensor_before_backward_raises_in_both(program):
             changed *= 2.0
         y.sum().backward()
 
+    def torch_tensor(values, requires_grad=False):
+        return torch.tensor(values, dtype=torch.float64, requires_grad=requires_grad)
+
+    def our_tensor(values, requires_grad=False):
+        return ag.Tensor(values, dtype=np.float64, requires_grad=requires_grad)
+
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
-        run(torch, torch.no_grad,
-            lambda v, requires_grad=False: torch.tensor(v, dtype=torch.float64, requires_grad=requires_grad))
+        run(torch, torch.no_grad, torch_tensor)
     with pytest.raises(RuntimeError, match="modified in place"):
-        run(ag, ag.no_grad,
-            lambda v, requires_grad=False: ag.Tensor(v, dtype=np.float64, requires_grad=requires_grad))
+        run(ag, ag.no_grad, our_tensor)
 
 
 def test_manual_sgd_follows_torchs_trajectory():
