@@ -13,7 +13,7 @@ output changed after that tick and stops with an error instead of a silently wro
 While nothing is changed in place the check costs one comparison per node.
 
 Limits: a view (reshape, transpose, basic indexing, `detach()`) shares memory with its source
-but not its version counter, as PyTorch's views do; a change through one is not seen by the
+but, unlike PyTorch's views, not its version counter: a change through one is not seen by the
 other's version. Neither is a write into the array itself (``t.data[0] = 1``, ``np.asarray(t)``).
 """
 from __future__ import annotations
