@@ -1,5 +1,6 @@
 """Every primitive op, one family per file, forward and backward side by side."""
 from autograd.ops.arithmetic import add, div, mul, neg, power, sub
+from autograd.ops.clone import clone
 from autograd.ops.conv import conv1d, conv2d, conv_transpose2d
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
                                       relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
@@ -29,7 +30,7 @@ __all__ = [
     "argmax", "argmin", "any", "all",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
     "reshape", "transpose", "permute", "swapaxes", "squeeze", "expand_dims", "unsqueeze", "flatten",
-    "broadcast_to", "tile", "astype",
+    "broadcast_to", "tile", "astype", "clone",
     "getitem", "take_along_axis", "gather", "index_select", "index_put", "scatter", "one_hot",
     "tril", "triu",
     "concatenate", "stack", "split", "chunk", "flip", "roll", "pad", "repeat",

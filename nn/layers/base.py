@@ -147,7 +147,7 @@ class Layer:
             if array.shape != weight.shape:
                 raise ValueError(f"layer {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
                                  f"but the new value has shape {array.shape}.")
-            weight.data = array.astype(weight.dtype, copy=True)
+            weight.data = array.astype(weight.dtype, copy=False)  # copied into the weight's array
 
     @property
     def losses(self) -> list[ag.Tensor]:

@@ -848,6 +848,9 @@ CASES = [
            pool_inputs(2, ("valid", "same")), kinds=IMAGES),
     OpCase("avg_pool1d", ag.avg_pool1d, lambda x, **p: np_pool1d(x, **p, reduce=np.mean),
            pool_inputs(1, ("valid", "same")), kinds=IMAGES),
+    # memory
+    OpCase("clone", ag.clone, lambda a: a.copy(), elementwise("real")),
+    OpCase("clone_method", lambda a: a.clone(), lambda a: a.copy(), elementwise("real")),
 ]
 
 

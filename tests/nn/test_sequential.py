@@ -63,8 +63,13 @@ def test_dropout_is_off_outside_training():
 def test_set_and_get_weights_round_trip():
     model = nn.Sequential([Input(shape=(3,)), Dense(2)])
     arrays = [np.full((3, 2), 0.5), np.arange(2.0)]
+    kernel = model.layers[-1].weights[0]
+    memory, version = kernel.data, kernel.version
     model.set_weights(arrays)
     np.testing.assert_array_equal(model.get_weights()[1], [0.0, 1.0])
+    assert kernel.data is memory and kernel.version == version + 1  # copied in: a recorded change
+    arrays[0][0, 0] = 9.0
+    assert kernel.data[0, 0] == 0.5
     with pytest.raises(ValueError, match="has 2 weight arrays but was given 1"):
         model.set_weights(arrays[:1])
 
