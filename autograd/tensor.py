@@ -209,6 +209,13 @@ class Tensor:
         ``np.asarray(t)`` shares memory (writes into it bypass the version counter)."""
         return np.array(self._data, dtype=dtype, copy=copy)
 
+    # numpy functions on Tensors run autograd's ops, so they are recorded (see numpy_dispatch)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy_dispatch.apply_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _numpy_dispatch.apply_function(func, args, kwargs)
+
     # ---- operators (the ops live in autograd/ops) ----------------------------------------------
     def __add__(self, other): return _ops.add(self, other)
     def __radd__(self, other): return _ops.add(other, self)
@@ -354,4 +361,5 @@ def _compare(ufunc, a: Any, b: Any) -> Tensor:
 # The ops and the engine import Tensor, so they come last.
 from autograd import engine as _engine  # noqa: E402
 from autograd import inplace as _inplace  # noqa: E402
+from autograd import numpy_dispatch as _numpy_dispatch  # noqa: E402
 from autograd import ops as _ops  # noqa: E402

@@ -4,7 +4,7 @@ from autograd.ops.clone import clone
 from autograd.ops.conv import conv1d, conv2d, conv_transpose2d
 from autograd.ops.elementwise import (abs, clip, exp, leaky_relu, log, maximum, minimum, reciprocal,
                                       relu, sigmoid, sign, softsign, sqrt, square, tanh, where)
-from autograd.ops.einsum import einsum, outer, tensordot
+from autograd.ops.einsum import dot, einsum, outer, tensordot
 from autograd.ops.indexing import (gather, getitem, index_put, index_select, one_hot, scatter,
                                    take_along_axis, tril, triu)
 from autograd.ops.linalg import det, inv, linear, matmul, solve
@@ -25,7 +25,7 @@ __all__ = [
     "square", "reciprocal", "softsign", "sign",
     "log1p", "expm1", "log2", "log10", "erf", "softplus",
     "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "matmul", "linear", "einsum", "tensordot", "outer", "inv", "det", "solve",
+    "matmul", "linear", "einsum", "tensordot", "outer", "dot", "inv", "det", "solve",
     "sum", "mean", "max", "min", "var", "std", "prod", "norm", "cumsum",
     "argmax", "argmin", "any", "all",
     "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",

@@ -165,6 +165,15 @@ def matmul_inputs(data, kind):
     return [array(data, s) for s in shapes], {}
 
 
+def dot_inputs(data, kind):
+    """numpy.dot's cases: scalar times anything, vector . vector, matrix products, N-D . 2-D/N-D."""
+    n, m, p = (data.draw(st.integers(1, 3)) for _ in range(3))
+    shapes = {"scalar": [(), (m, n)], "vector": [(n,), (n,)], "matrix": [(m, n), (n, p)],
+              "broadcast": data.draw(st.sampled_from([[(2, m, n), (n, p)], [(m, n), (2, n, p)],
+                                                      [(2, m, n), (3, n, p)]]))}[kind]
+    return [array(data, s) for s in shapes], {}
+
+
 def linear_inputs(data, kind):
     batch, n_in, n_out = (data.draw(st.integers(1, 4)) for _ in range(3))
     return [array(data, (batch, n_in)), array(data, (n_in, n_out)), array(data, (n_out,))], {}
@@ -738,6 +747,7 @@ CASES = [
            kinds=("matrix",)),
     OpCase("tensordot", ag.tensordot, np.tensordot, tensordot_inputs, kinds=("matrix",)),
     OpCase("outer", ag.outer, np.outer, elementwise("real", "real")),
+    OpCase("dot", ag.dot, np.dot, dot_inputs),
     OpCase("inv", ag.inv, np.linalg.inv, square_inputs, kinds=("matrix", "broadcast")),
     OpCase("det", ag.det, np.linalg.det, square_inputs, kinds=("matrix", "broadcast")),
     OpCase("solve", ag.solve, np.linalg.solve, solve_inputs, kinds=("vector", "matrix", "broadcast")),
