@@ -266,6 +266,7 @@ class Tensor:
 
     # ---- methods mirroring numpy ---------------------------------------------------------------
     def exp(self): return _ops.exp(self)
+    def pow(self, exponent): return _ops.power(self, exponent)
     def log(self): return _ops.log(self)
     def sqrt(self): return _ops.sqrt(self)
     def abs(self): return _ops.abs(self)
