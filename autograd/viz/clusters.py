@@ -77,8 +77,9 @@ SUMMARY_KEY = "large arrays: mean ± std in [min, max]"
 BOX_STYLE = {"shape": "box3d", "style": "filled", "fillcolor": "#ede9fe"}
 
 
-def add_legend(dot: graphviz.Digraph, at_bottom: bool) -> None:
-    """One small table naming each node kind, in that kind's colours, and how large arrays read.
+def add_legend(dot: graphviz.Digraph, at_bottom: bool, summaries: bool) -> None:
+    """One small table naming each node kind, in that kind's colours, and (with `summaries`)
+    how a large array's summary reads.
 
     In a top-to-bottom picture it goes at the bottom, where it adds height, not width.
     """
@@ -89,7 +90,8 @@ def add_legend(dot: graphviz.Digraph, at_bottom: bool) -> None:
         width = style.get("penwidth", "1")
         rows.append(f'<tr><td bgcolor="{style["fillcolor"]}" border="{width}"{border}>'
                     f"{html.escape(KIND_DESCRIPTIONS[kind])}</td></tr>")
-    rows.append(f'<tr><td border="0">{html.escape(SUMMARY_KEY)}</td></tr>')
+    if summaries:
+        rows.append(f'<tr><td border="0">{html.escape(SUMMARY_KEY)}</td></tr>')
     table = '<table border="0" cellborder="1" cellspacing="3" cellpadding="3">' + "".join(rows)
     legend = graphviz.Digraph(name="legend_rank", graph_attr={"rank": "sink"}) if at_bottom else dot
     legend.node("legend", f"<{table}</table>>", shape="plaintext", fontsize="9")

@@ -234,7 +234,8 @@ def build_digraph(graph: Graph, *, grads: dict[int, np.ndarray], show_values: bo
     clusters.attach()
     dot.graph_attr["rankdir"] = layout.rankdir() if rankdir == "auto" else rankdir
     if legend:
-        add_legend(dot, at_bottom=dot.graph_attr["rankdir"] in ("TB", "BT"))
+        add_legend(dot, at_bottom=dot.graph_attr["rankdir"] in ("TB", "BT"),
+                   summaries=any(t.size > max_elements for t in graph.tensors))
     return dot
 
 

@@ -58,8 +58,8 @@ def tensor_kind(t: Tensor, root_ids: set[int]) -> str:
 
 
 def format_number(x: float, digits: int = 4) -> str:
-    """`digits` significant digits, without numpy's trailing dots."""
-    return f"{float(x):.{digits}g}"
+    """`digits` significant digits, without numpy's trailing dots; -0 reads 0."""
+    return f"{float(x) + 0.0:.{digits}g}"
 
 
 def format_array(data: np.ndarray, max_elements: int) -> str:
