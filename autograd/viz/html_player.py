@@ -35,8 +35,9 @@ _PLAYER_SCRIPT = """
   slider.oninput = function () { show(+slider.value); };
   root.tabIndex = 0;
   root.onkeydown = function (e) {
-    if (e.key === "ArrowLeft") { show(+slider.value - 1); }
-    if (e.key === "ArrowRight") { show(+slider.value + 1); }
+    if (e.target === slider) { return; }  // the slider steps on its own arrow keys
+    if (e.key === "ArrowLeft") { show(+slider.value - 1); e.preventDefault(); }
+    if (e.key === "ArrowRight") { show(+slider.value + 1); e.preventDefault(); }
   };
   show(0);
 })();
@@ -67,10 +68,14 @@ def player_fragment(svgs: list[str], captions: list[str]) -> str:
 
 
 def full_page(fragment: str, title: str) -> str:
-    """A complete HTML document around `fragment`; it loads nothing from the network."""
+    """A complete HTML document around `fragment`; it loads nothing from the network.
+
+    The player has the keyboard from the start, so the arrow keys step at once.
+    """
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title></head>\n<body>\n<h3>{html.escape(title)}</h3>\n"
-            f"{fragment}\n</body></html>\n")
+            f"{fragment}\n<script>document.querySelector(\".cr-player\").focus();</script>\n"
+            "</body></html>\n")
 
 
 def notebook_player(stepper: Any) -> Any:
@@ -80,7 +85,7 @@ def notebook_player(stepper: Any) -> Any:
     except ImportError:
         from IPython.display import HTML
         return HTML(stepper.html())
-    frames = list(stepper)
+    frames = [stepper.frame(k, caption_in_picture=False) for k in range(len(stepper))]
     svgs = [inline_svg(f.pipe("svg").decode("utf-8")) for f in frames]
     captions = [f.caption for f in frames]
     play = ipywidgets.Play(min=0, max=len(svgs) - 1, interval=1200)

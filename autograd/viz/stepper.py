@@ -114,19 +114,24 @@ class Stepper:
     def __iter__(self) -> Iterator[Frame]:
         return (self.frame(k) for k in range(len(self)))
 
-    def frame(self, k: int) -> Frame:
-        """Frame k (negative counts from the end): forward frames first, then backward ones."""
+    def frame(self, k: int, caption_in_picture: bool = True) -> Frame:
+        """Frame k (negative counts from the end): forward frames first, then backward ones.
+
+        The players show the caption as text beside the picture, so they draw it without one
+        (`caption_in_picture=False`); `.caption` holds it either way.
+        """
         if not -len(self) <= k < len(self):
             raise IndexError(f"Stepper has {len(self)} frames ({self.forward_count} forward, "
                              f"{self.backward_count} backward); frame {k} does not exist.")
         k %= len(self)
         step = self.steps[k]
         marks = self._forward_marks(step) if step.phase == "forward" else self._backward_marks(k)
-        marks.caption = self._caption(step)
+        caption = self._caption(step)
+        marks.caption = caption if caption_in_picture else ""
         marks.nicknames = self.nicknames
         digraph = build_digraph(self.graph, grads=marks.grads, collapse=False, legend=False,
                                 marks=marks, **self.options)
-        return Frame(digraph, step, marks.caption, marks.grads)
+        return Frame(digraph, step, caption, marks.grads)
 
     def gradients_until(self, k: int) -> dict[int, np.ndarray]:
         """dL/d(tensor) received so far, by id(tensor), once frame k has been processed."""
@@ -194,7 +199,7 @@ class Stepper:
     def html(self) -> str:
         """An HTML fragment with every frame and Prev/Next/slider controls (no network needed)."""
         from autograd.viz.html_player import player_fragment
-        frames = list(self)
+        frames = [self.frame(k, caption_in_picture=False) for k in range(len(self))]
         return player_fragment([f.pipe("svg").decode("utf-8") for f in frames], [f.caption for f in frames])
 
     def to_html(self, path: Union[str, Path]) -> Path:
