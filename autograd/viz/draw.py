@@ -211,7 +211,7 @@ def build_digraph(graph: Graph, *, grads: dict[int, np.ndarray], show_values: bo
         scope = scope_of(fn)
         op_node = node_name(fn)
         if not collapsed.hides(scope):
-            attrs = dict(NODE_STYLES["op"], shape="circle" if len(op_text(fn)) <= 3 else "ellipse")
+            attrs = dict(NODE_STYLES["op"], shape="circle" if len(op_text(fn)) <= 2 else "ellipse")
             attrs.update(_mark_style(id(fn), marks))
             clusters.at(scope).node(op_node, op_label(fn), **attrs)
             layout.add_node(op_node, op_label(fn), float(NODE_STYLES["op"]["fontsize"]))

@@ -2,9 +2,12 @@
 output) and, in a live notebook with ipywidgets installed, an interactive widget."""
 from __future__ import annotations
 
+import hashlib
 import html
-import uuid
+import itertools
 from typing import Any
+
+_player_numbers = itertools.count(1)
 
 _PLAYER_STYLE = """
 .cr-player { font-family: Helvetica, Arial, sans-serif; }
@@ -52,7 +55,10 @@ def inline_svg(svg: str) -> str:
 
 def player_fragment(svgs: list[str], captions: list[str]) -> str:
     """A <div> holding every frame (one visible at a time), with Prev/Next buttons and a slider."""
-    player_id = f"cr-player-{uuid.uuid4().hex[:12]}"
+    # From the content (so a rebuilt page or notebook does not change) and a count (so two
+    # identical players on one page still get different ids).
+    digest = hashlib.sha1("".join(captions + svgs).encode()).hexdigest()[:10]
+    player_id = f"cr-player-{digest}-{next(_player_numbers)}"
     frames = "\n".join(
         f'<div class="cr-frame" data-frame="{k}" data-caption="{html.escape(caption)}" '
         f'style="display:{"block" if k == 0 else "none"}">{inline_svg(svg)}</div>'

@@ -102,15 +102,24 @@ def plot_gradients(model: Any, x: Any, y: Any, bins: int = 50) -> Any:
 
 def plot_gradient_norms(norms: Mapping[str, list], epochs: Optional[list] = None) -> Any:
     """||dL/dw|| of each layer per epoch, one line per layer on a log scale (what
-    `nn.callbacks.GradientNorms` records): vanishing gradients show as lines far below the rest."""
+    `nn.callbacks.GradientNorms` records): vanishing gradients show as lines far below the rest.
+
+    Layers are coloured in order, from the first (dark) to the last (light), and labelled at the
+    right of the panel.
+    """
     if not norms:
         raise ValueError("plot_gradient_norms: no norms recorded yet; pass GradientNorms() to fit first.")
-    figure, (ax,) = new_figure("plot_gradient_norms", 1, panel_size=(6.0, 3.8))
-    for name, values in norms.items():
-        ax.semilogy(epochs or range(1, len(values) + 1), values, "o-", markersize=3, label=name)
+    from matplotlib import colormaps
+    from matplotlib.ticker import MaxNLocator
+    figure, (ax,) = new_figure("plot_gradient_norms", 1, panel_size=(7.0, 4.0))
+    shades = colormaps["viridis"](np.linspace(0.0, 0.9, len(norms)))
+    for shade, (name, values) in zip(shades, norms.items()):
+        ax.semilogy(epochs or range(1, len(values) + 1), values, "o-", color=shade, markersize=3,
+                    label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("||dL/dw|| (mean over batches)")
     ax.set_title("gradient norm per layer")
-    ax.legend(fontsize=8, ncols=2)
-    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5), title="layer")
+    ax.grid(alpha=0.3)
     return figure
