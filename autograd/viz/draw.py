@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import html
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -239,8 +240,15 @@ def build_digraph(graph: Graph, *, grads: dict[int, np.ndarray], show_values: bo
     return dot
 
 
+# A caption line longer than this wraps, so the caption never makes a picture wider.
+CAPTION_WIDTH = 100
+
+
 def html_caption(text: str) -> str:
-    return "<" + "".join(html.escape(line) + '<br align="left"/>' for line in text.splitlines()) + ">"
+    """`text` as a left-aligned Graphviz label, long lines wrapped with an indent."""
+    lines = [wrapped for line in text.splitlines() for wrapped in
+             textwrap.wrap(line, CAPTION_WIDTH, subsequent_indent="      ", drop_whitespace=False) or [""]]
+    return "<" + "".join(html.escape(line) + '<br align="left"/>' for line in lines) + ">"
 
 
 def _mark_style(node_id: int, marks: Optional[FrameMarks]) -> dict:

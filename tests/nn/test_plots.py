@@ -8,7 +8,6 @@ import pytest
 
 import autograd as ag
 import nn
-import optim
 from nn.layers import Dense
 
 matplotlib = pytest.importorskip("matplotlib")
