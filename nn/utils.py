@@ -20,6 +20,12 @@ from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F40
 from nn.data_adapters import PyDataset, Sequence  # noqa: F401
 
 
+def plot_history(history: Any, metrics: Optional[list] = None) -> Any:
+    """A finished History's curves as a matplotlib Figure (see `nn.plots.plot_history`)."""
+    from nn.plots.history import plot_history as plot
+    return plot(history, metrics)
+
+
 def set_random_seed(seed: int) -> None:
     """Reseed the shared generator (in place, so held references follow), numpy's and Python's."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

@@ -38,6 +38,13 @@ class Case:
 
 
 # ---- small programs the rows share --------------------------------------------------------------
+def backed_up() -> ag.Tensor:
+    """A loss whose backward() has already run (and freed its graph)."""
+    loss = (leaf([1.0, 2.0]) * 3.0).sum()
+    loss.backward()
+    return loss
+
+
 def leaf(values: Any) -> ag.Tensor:
     return ag.Tensor(values, requires_grad=True, dtype="float64")
 
@@ -364,6 +371,12 @@ CASES = [
          "unknown rankdir='up'", "valid values are"),
     Case("stepper_constant", lambda _: viz.Stepper(ag.Tensor([1.0]).sum()), ValueError,
          "does not require grad", "backward pass"),
+    Case("draw_grads_of_a_vector", lambda _: viz.draw(leaf([1.0, 2.0]) * 2, grads=True), ValueError,
+         "root holding one number", "draw its .sum() or .mean()"),
+    Case("draw_grads_after_backward", lambda _: viz.draw(backed_up(), grads=True), RuntimeError,
+         "already freed by backward()", "Draw it before calling loss.backward()"),
+    Case("draw_grads_unknown", lambda _: viz.draw(leaf([1.0]).sum(), grads="all"), ValueError,
+         "grads='all' is not one of", "True shows d(root)/d(node)"),
 ]
 
 

@@ -149,6 +149,8 @@ class InputLayer(Layer):
             raise ValueError("Input needs shape=, the shape of one sample without the batch axis, "
                              "e.g. Input(shape=(64,)).")
         kwargs.setdefault("input_shape", shape)
+        # What the data fed to a model is called in pictures of its graph: the name given, else x.
+        self.tensor_name = kwargs.get("name") or "x"
         super().__init__(**kwargs)
         self.shape = as_shape(self.batch_input_shape[1:], f"Input {self.name!r}: shape")
 

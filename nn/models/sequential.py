@@ -36,6 +36,7 @@ class Sequential(Training):
         self._layers: list[Layer] = []
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
+        self.input_name = "x"  # the name a batch of data gets in graph pictures (Input(name=...))
         self.built = False
         for layer in layers or ():
             self.add(layer)
@@ -53,6 +54,7 @@ class Sequential(Training):
             if self._layers or self.input_shape is not None:
                 raise ValueError(f"Input(shape={layer.shape}) must be the first thing added to "
                                  f"model {self.name!r}; it already has an input shape or layers.")
+            self.input_name = layer.tensor_name
             self.build(layer.batch_input_shape)
             return
         if any(existing.name == layer.name for existing in self._layers):
@@ -94,6 +96,8 @@ class Sequential(Training):
     def __call__(self, inputs: Any, training: Optional[bool] = None) -> ag.Tensor:
         """The forward pass on a batch (Tensor or array); records the graph unless under no_grad."""
         outputs = to_tensor(inputs)
+        if outputs is not inputs and outputs.name is None:  # made here from an array: name it
+            outputs.name = self.input_name
         if not self.built:
             self.build((None, *outputs.shape[1:]))
         for layer in self._layers:
