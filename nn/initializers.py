@@ -259,7 +259,7 @@ class Orthogonal(RandomInitializer):
         q *= np.sign(np.diag(r))
         if rows < columns:
             q = q.T
-        return (self.gain * q).reshape(tuple(shape)).astype(_float_dtype(dtype))
+        return np.ascontiguousarray((self.gain * q).reshape(tuple(shape)), dtype=_float_dtype(dtype))
 
     def get_config(self) -> dict:
         return {"gain": self.gain, **super().get_config()}
