@@ -14,7 +14,7 @@ import numpy as np
 import autograd as ag
 from nn import activations, initializers, regularizers
 from nn.layers.base import Shape
-from nn.layers.rnn import RNN, RNNCell, Step, check_units
+from nn.layers.rnn import RNN, Loop, RNNCell, check_units, run_steps
 
 
 class LSTMCell(RNNCell):
@@ -95,11 +95,12 @@ class LSTMCell(RNNCell):
         h, c = states
         inputs = self.dropped(inputs, "dropout", training)
         h = self.dropped(h, "recurrent_dropout", training)
-        if self.uses_fused_step():
-            h, c = ag.lstm_cell(inputs, h, c, self.stacked_weights())
-            return h, [h, c]
-        z = ag.linear(inputs, self.kernel, self.bias) + h @ self.recurrent_kernel
         units = self.units
+        if self.uses_fused_step():
+            state = ag.lstm_cell(inputs, ag.concatenate([h, c], axis=1), self.stacked_weights())
+            h = state[:, :units]
+            return h, [h, state[:, units:]]
+        z = ag.linear(inputs, self.kernel, self.bias) + h @ self.recurrent_kernel
         i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
         i, f, o = self.recurrent_activation(i), self.recurrent_activation(f), self.recurrent_activation(o)
         c = f * c + i * self.activation(g)
@@ -156,19 +157,30 @@ class LSTM(RNN):
     def units(self) -> int:
         return self.cell.units
 
-    def step_function(self, training: Optional[bool]) -> Step:
-        """The fused step with the weights stacked once for the whole sequence, when it applies."""
+    def loop(self, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray],
+             training: Optional[bool]) -> Loop:
+        """With the default activations: one fused op per step (`ag.lstm_cell`), the weights
+        stacked once for the whole sequence and h and c carried side by side as one state
+        [h | c], cut apart once at the end."""
         cell = self.cell
         if not cell.uses_fused_step():
-            return super().step_function(training)
+            return super().loop(sequences, states, mask, training)
         weights = cell.stacked_weights()
+        batch, units = sequences.shape[0], self.units
+        input_mask = cell.dropout_mask("dropout", (batch, sequences.shape[2]), sequences.dtype, training)
+        state_mask = cell.dropout_mask("recurrent_dropout", (batch, units), sequences.dtype, training)
+        if state_mask is not None:  # h is dropped, the carry c never is
+            state_mask = np.concatenate([state_mask, np.ones_like(state_mask)], axis=1)
 
-        def step(inputs: ag.Tensor, states: list[ag.Tensor]) -> tuple[ag.Tensor, list[ag.Tensor]]:
-            h = cell.dropped(states[0], "recurrent_dropout", training)
-            h, c = ag.lstm_cell(cell.dropped(inputs, "dropout", training), h, states[1], weights)
-            return h, [h, c]
+        def step(inputs: ag.Tensor, joined: list[ag.Tensor]) -> tuple[ag.Tensor, list[ag.Tensor]]:
+            state = joined[0] if state_mask is None else joined[0] * state_mask
+            state = ag.lstm_cell(inputs if input_mask is None else inputs * input_mask, state, weights)
+            return state, [state]
 
-        return step
+        last, outputs, (state,) = run_steps(step, sequences, [ag.concatenate(states, axis=1)], mask,
+                                            self.go_backwards, self.return_sequences, self.zero_output_for_mask)
+        return (last[:, :units], None if outputs is None else outputs[:, :, :units],
+                [state[:, :units], state[:, units:]])
 
     def get_config(self) -> dict:
         return self.config_with_cell_arguments()

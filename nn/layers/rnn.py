@@ -17,6 +17,7 @@ from nn.utils import get_rng, to_tensor
 
 # step(x_t, states) -> (output_t, new_states): one time step of a recurrent layer.
 Step = Callable[[ag.Tensor, list[ag.Tensor]], tuple[ag.Tensor, list[ag.Tensor]]]
+Loop = tuple[ag.Tensor, Optional[ag.Tensor], list[ag.Tensor]]  # last output, all outputs, final states
 
 
 def check_rate(rate: Any, what: str, owner: str) -> float:
@@ -63,18 +64,24 @@ class RNNCell(Layer):
         sizes = self.state_size if isinstance(self.state_size, (list, tuple)) else [self.state_size]
         return [ag.zeros((batch_size, size)) for size in sizes]
 
-    def dropped(self, values: ag.Tensor, which: str, training: Optional[bool]) -> ag.Tensor:
-        """`values` times this sequence's dropout mask ("dropout" for the step inputs,
-        "recurrent_dropout" for the state): 0 with probability rate, else 1 / (1 - rate)."""
+    def dropout_mask(self, which: str, shape: tuple, dtype: Any, training: Optional[bool]) -> Optional[np.ndarray]:
+        """This sequence's mask for "dropout" (the step inputs) or "recurrent_dropout" (the
+        state): 0 with probability rate, else 1 / (1 - rate); None outside training or at rate 0."""
         rate = getattr(self, which)
         if not training or rate == 0.0:
-            return values
+            return None
         mask = self._masks.get(which)
         if mask is None:
             rng = self._rng if self._rng is not None else get_rng()
-            keep = rng.random(values.shape) >= rate
-            mask = self._masks[which] = keep.astype(values.dtype) / values.dtype.type(1.0 - rate)
-        return values * mask
+            dtype = np.dtype(dtype)
+            keep = rng.random(shape) >= rate
+            mask = self._masks[which] = keep.astype(dtype) / dtype.type(1.0 - rate)
+        return mask
+
+    def dropped(self, values: ag.Tensor, which: str, training: Optional[bool]) -> ag.Tensor:
+        """`values` times this sequence's `dropout_mask`, or as they are."""
+        mask = self.dropout_mask(which, values.shape, values.dtype, training)
+        return values if mask is None else values * mask
 
     def reset_dropout_masks(self) -> None:
         """Forget the masks, so that the next sequence draws its own."""
@@ -87,7 +94,7 @@ class RNNCell(Layer):
 
 def run_steps(step: Step, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray] = None,
               go_backwards: bool = False, return_sequences: bool = False,
-              zero_output_for_mask: bool = False) -> tuple[ag.Tensor, Optional[ag.Tensor], list[ag.Tensor]]:
+              zero_output_for_mask: bool = False) -> Loop:
     """Run `step` over the time axis (axis 1) of `sequences`: (last output, all outputs, states).
 
     A masked step (mask[b, t] False) leaves sample b's states as they were and repeats its
@@ -95,9 +102,13 @@ def run_steps(step: Step, sequences: ag.Tensor, states: list[ag.Tensor], mask: O
     `go_backwards` reads the steps from last to first, and the outputs stay in that order.
     """
     order = range(sequences.shape[1] - 1, -1, -1) if go_backwards else range(sequences.shape[1])
+    if sequences.requires_grad and ag.is_grad_enabled():
+        step_inputs = [sequences[:, t] for t in order]
+    else:  # data that wants no gradient: views of its steps, nothing to record
+        step_inputs = [ag.from_numpy(sequences.data[:, t]) for t in order]
     outputs, output = [], None
-    for t in order:
-        new_output, new_states = step(sequences[:, t], states)
+    for t, inputs in zip(order, step_inputs):
+        new_output, new_states = step(inputs, states)
         if mask is None or mask[:, t].all():
             output, states = new_output, list(new_states)
         else:
@@ -185,9 +196,15 @@ class RNN(Layer):
         return self.cell.losses
 
     # ---- running ---------------------------------------------------------------------------------
-    def step_function(self, training: Optional[bool]) -> Step:
-        """One time step: the cell's call (the LSTM layer swaps in a fused step)."""
-        return lambda inputs, states: self.cell(inputs, states, training=training)
+    def loop(self, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray],
+             training: Optional[bool]) -> Loop:
+        """The cell over every step: (last output, all outputs or None, final states). The LSTM
+        layer runs a fused step here instead."""
+        def step(inputs: ag.Tensor, states: list[ag.Tensor]) -> tuple[ag.Tensor, list[ag.Tensor]]:
+            return self.cell(inputs, states, training=training)
+
+        return run_steps(step, sequences, states, mask, self.go_backwards, self.return_sequences,
+                         self.zero_output_for_mask)
 
     def call(self, sequences: ag.Tensor, initial_state: Any = None, mask: Optional[np.ndarray] = None,
              training: Optional[bool] = None) -> Any:
@@ -202,8 +219,7 @@ class RNN(Layer):
                                  f"but the inputs have {sequences.shape[:2]} (batch, steps); give one boolean "
                                  f"per sample and step.")
         try:
-            last, outputs, states = run_steps(self.step_function(training), sequences, states, mask,
-                                              self.go_backwards, self.return_sequences, self.zero_output_for_mask)
+            last, outputs, states = self.loop(sequences, states, mask, training)
         finally:
             if isinstance(self.cell, RNNCell):
                 self.cell.reset_dropout_masks()

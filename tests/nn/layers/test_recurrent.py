@@ -198,3 +198,18 @@ def test_bidirectional_refuses_a_non_recurrent_layer_and_unknown_merge_modes():
         Bidirectional(Dense(3))
     with pytest.raises(ValueError, match="merge_mode must be one of"):
         Bidirectional(LSTM(3), merge_mode="max")
+
+
+def test_the_lstm_layers_fused_loop_equals_its_cell_run_step_by_step():
+    """LSTM runs one fused op per step on [h | c]; RNN(LSTMCell) calls the cell: the same numbers,
+    dropout masks included (drawn in the same order from the same seed)."""
+    x = sequences()
+    fused = LSTM(UNITS, return_sequences=True, return_state=True, dropout=0.3, recurrent_dropout=0.3, seed=5)
+    stepwise = RNN(LSTMCell(UNITS, dropout=0.3, recurrent_dropout=0.3, seed=5), return_sequences=True,
+                   return_state=True)
+    fused(x)
+    stepwise(x)
+    stepwise.set_weights(fused.get_weights())
+    for training in (False, True):
+        for a, b in zip(fused(x, mask=MASK, training=training), stepwise(x, mask=MASK, training=training)):
+            np.testing.assert_allclose(a.data, b.data, rtol=1e-5, atol=1e-6)
