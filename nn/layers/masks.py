@@ -73,15 +73,19 @@ def attach_masks(outputs: Any, masks: Any) -> None:
 
 def masked_mean(inputs: ag.Tensor, mask: Optional[np.ndarray], axis: int = 1,
                 keepdims: bool = False) -> ag.Tensor:
-    """The mean over `axis` of the steps the mask keeps: ``sum_t m_t x_t / sum_t m_t``.
+    """The mean over the steps axis `axis` of the steps the mask (batch, steps) keeps:
+    ``sum_t m_t x_t / sum_t m_t``.
 
-    What GlobalAveragePooling1D computes on a masked sequence (Keras's rule: a sample whose
-    steps are all masked divides 0 by 0). Without a mask, the plain mean.
+    What GlobalAveragePooling1D computes on a masked sequence (axis 1 for channels_last, 2 for
+    channels_first; Keras's rule: a sample whose steps are all masked divides 0 by 0).
+    Without a mask, the plain mean.
     """
     if mask is None:
         return ag.mean(inputs, axis=axis, keepdims=keepdims)
-    weights = np.asarray(mask, dtype=inputs.dtype)
-    weights = weights.reshape(weights.shape + (1,) * (inputs.ndim - weights.ndim))
+    mask = np.asarray(mask)
+    shape = [1] * inputs.ndim
+    shape[0], shape[axis] = mask.shape
+    weights = mask.astype(inputs.dtype).reshape(shape)
     total = ag.sum(inputs * weights, axis=axis, keepdims=keepdims)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / weights.sum(axis=axis, keepdims=keepdims)

@@ -96,3 +96,10 @@ def test_masked_mean_leaves_masked_steps_out_of_the_average_and_its_gradient():
     out.sum().backward()
     np.testing.assert_allclose(x.grad.data[0], [[0.5, 0.5], [0.0, 0.0], [0.5, 0.5]])
     np.testing.assert_allclose(masked_mean(x, None).data, x.data.mean(axis=1))
+
+
+def test_masked_mean_over_the_last_axis_for_channels_first():
+    x = np.arange(12.0).reshape((2, 2, 3))  # (batch, channels, steps)
+    mask = np.array([[True, True, False], [False, False, True]])
+    np.testing.assert_allclose(masked_mean(ag.Tensor(x), mask, axis=2, keepdims=True).data,
+                               [[[0.5], [3.5]], [[8.0], [11.0]]])
