@@ -187,7 +187,9 @@ class Layer:
                           stacklevel=2)
         with ag.name_scope(self.name):
             outputs = self.call(inputs, *args, **kwargs)
-        attach_masks(outputs, self.compute_mask(inputs, mask))
+        output_mask = self.compute_mask(inputs, mask)
+        if output_mask is not None:
+            attach_masks(outputs, output_mask)
         return outputs
 
     def build_for(self, input_shape: Shape) -> Shape:
