@@ -103,3 +103,12 @@ def test_masked_mean_over_the_last_axis_for_channels_first():
     mask = np.array([[True, True, False], [False, False, True]])
     np.testing.assert_allclose(masked_mean(ag.Tensor(x), mask, axis=2, keepdims=True).data,
                                [[[0.5], [3.5]], [[8.0], [11.0]]])
+
+
+def test_masking_gradient_matches_central_differences_and_skips_masked_steps(gradcheck_layer):
+    """Away from mask_value the layer is the identity; at a masked step (a jump, where central
+    differences do not apply) its gradient is 0, the mask being a constant, as in Keras."""
+    assert gradcheck_layer(lambda inputs: Masking()(inputs), [], np.array([[[1.0, 2.0], [0.5, -1.0]]]))
+    x = ag.Tensor(np.array([[[1.0, 2.0], [0.0, 0.0]]]), requires_grad=True)
+    Masking()(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[[1.0, 1.0], [0.0, 0.0]]])
