@@ -52,8 +52,10 @@ def test_multi_head_attention_weights_have_keras_shapes_and_order():
 def test_self_attention_over_embedding_masks_matches_keras():
     """Padding tokens neither attend nor are attended to: Keras reads the masks off the inputs."""
     ids = np.array([[3, 7, 1, 0, 0], [4, 2, 9, 8, 6]])
-    ours_embedding, theirs_embedding = nn.layers.Embedding(10, 6, mask_zero=True), keras.layers.Embedding(10, 6, mask_zero=True)
-    ours, theirs = nn.layers.MultiHeadAttention(num_heads=2, key_dim=3), keras.layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    ours_embedding = nn.layers.Embedding(10, 6, mask_zero=True)
+    theirs_embedding = keras.layers.Embedding(10, 6, mask_zero=True)
+    ours = nn.layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    theirs = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3)
     their_x = theirs_embedding(ids)
     their_out, their_scores = theirs(their_x, their_x, return_attention_scores=True)
     our_x = ours_embedding(ids)

@@ -68,7 +68,8 @@ def test_bidirectional_output_shapes(merge_mode, units):
 
 # ---- gradients: float64 central differences through inputs and every weight --------------------------
 def cell_weights(layer):
-    return [(layer.cell, name) for name in ("kernel", "recurrent_kernel", "bias") if getattr(layer.cell, name) is not None]
+    names = ("kernel", "recurrent_kernel", "bias")
+    return [(layer.cell, name) for name in names if getattr(layer.cell, name) is not None]
 
 
 GRADCHECK_CASES = [
@@ -186,7 +187,8 @@ def test_initial_state_of_the_wrong_shape_is_refused():
         LSTM(3)(np.zeros((2, 5, 4), dtype=np.float32), initial_state=[np.zeros((2, 4))])
 
 
-@pytest.mark.parametrize("make", [lambda: LSTM(0), lambda: GRU(-1), lambda: SimpleRNN(2.5), lambda: LSTM(3, dropout=1.0)])
+@pytest.mark.parametrize("make", [lambda: LSTM(0), lambda: GRU(-1), lambda: SimpleRNN(2.5),
+                                  lambda: LSTM(3, dropout=1.0)])
 def test_bad_arguments_are_refused(make):
     with pytest.raises(ValueError, match="positive integer|dropout"):
         make()

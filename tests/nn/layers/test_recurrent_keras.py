@@ -87,8 +87,8 @@ def test_simple_rnn_matches_keras(same_as_keras, options):
 
 
 def test_simple_rnn_skips_masked_steps_as_keras_does(same_as_keras):
-    same_as_keras(nn.layers.SimpleRNN(UNITS, return_sequences=True), keras.layers.SimpleRNN(UNITS, return_sequences=True),
-                  [sequences()], mask=padding_mask())
+    same_as_keras(nn.layers.SimpleRNN(UNITS, return_sequences=True),
+                  keras.layers.SimpleRNN(UNITS, return_sequences=True), [sequences()], mask=padding_mask())
 
 
 @pytest.mark.parametrize("cell", ["SimpleRNNCell", "LSTMCell", "GRUCell"])
@@ -150,10 +150,10 @@ def test_masking_layer_mask_reaches_the_lstm_as_in_keras(same_as_keras):
 
 
 def test_stacked_lstms_pass_the_mask_on_as_in_keras(same_as_keras):
-    same_as_keras([nn.layers.Embedding(10, FEATURES, mask_zero=True), nn.layers.LSTM(UNITS, return_sequences=True),
-                   nn.layers.GRU(UNITS)],
-                  [keras.layers.Embedding(10, FEATURES, mask_zero=True), keras.layers.LSTM(UNITS, return_sequences=True),
-                   keras.layers.GRU(UNITS)], [token_ids()])
+    same_as_keras([nn.layers.Embedding(10, FEATURES, mask_zero=True),
+                   nn.layers.LSTM(UNITS, return_sequences=True), nn.layers.GRU(UNITS)],
+                  [keras.layers.Embedding(10, FEATURES, mask_zero=True),
+                   keras.layers.LSTM(UNITS, return_sequences=True), keras.layers.GRU(UNITS)], [token_ids()])
 
 
 def test_embedding_matches_keras(same_as_keras):
