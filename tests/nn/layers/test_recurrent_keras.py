@@ -10,6 +10,8 @@ import pytest  # noqa: E402
 import nn  # noqa: E402
 
 keras = pytest.importorskip("keras")
+# Keras 3.15's get_weights() calls np.array on its torch variables, which numpy 2 warns about.
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword")
 
 BATCH, STEPS, FEATURES, UNITS = 3, 5, 4, 6
 
