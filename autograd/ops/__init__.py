@@ -11,6 +11,7 @@ from autograd.ops.linalg import det, inv, linear, matmul, solve
 from autograd.ops.norms import norm, std, var
 from autograd.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from autograd.ops.rearrange import chunk, concatenate, flip, pad, repeat, roll, split, stack
+from autograd.ops.recurrent import lstm_cell
 from autograd.ops.reduce import all, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from autograd.ops.shape import (astype, broadcast_to, expand_dims, flatten, permute, reshape, squeeze,
                                 swapaxes, tile, transpose, unsqueeze)
@@ -35,4 +36,5 @@ __all__ = [
     "tril", "triu",
     "concatenate", "stack", "split", "chunk", "flip", "roll", "pad", "repeat",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+    "lstm_cell",
 ]

@@ -7,7 +7,9 @@ pictures of the graph group each layer's ops together.
 """
 from __future__ import annotations
 
+import inspect
 import re
+import warnings
 from collections import defaultdict
 from typing import Any, Callable, Optional, Sequence
 
@@ -15,6 +17,7 @@ import numpy as np
 
 import autograd as ag
 from nn import initializers, regularizers
+from nn.layers.masks import any_mask, attach_masks, masks_of
 from nn.utils import to_tensor
 
 Shape = tuple[Optional[int], ...]
@@ -62,10 +65,13 @@ class Layer:
     """
 
     default_name: Optional[str] = None  # overrides snake_case(class name), e.g. "prelu"
+    supports_masking = False  # does the input's mask (see nn.layers.masks) pass to the output?
+    call_takes_mask = False  # set per class: does `call` take a `mask=` argument?
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         LAYER_CLASSES[cls.__name__] = cls
+        cls.call_takes_mask = "mask" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: Optional[str] = None, input_shape: Any = None,
                  trainable: bool = True) -> None:
@@ -91,6 +97,10 @@ class Layer:
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         """The output shape for `input_shape` (default: unchanged)."""
         return tuple(input_shape)
+
+    def compute_mask(self, inputs: Any, mask: Any) -> Any:
+        """The mask of the output, from the input's (default: passed on if `supports_masking`)."""
+        return mask if self.supports_masking else None
 
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this layer (JSON values only)."""
@@ -155,21 +165,49 @@ class Layer:
         return [regularizer(weight) for weight, regularizer in self._regularized]
 
     # ---- running ---------------------------------------------------------------------------------
-    def __call__(self, inputs: Any, training: Optional[bool] = None) -> ag.Tensor:
-        inputs = to_tensor(inputs)
-        if not self.built:
-            self.build_for((None, *inputs.shape[1:]))
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Build on the first call, then run `call`. A mask attached to the inputs goes to
+        ``call(mask=...)`` when `call` takes one, and `compute_mask` attaches the output's."""
+        if _several_inputs(inputs):  # [query, value] for Attention
+            inputs = [to_tensor(x) for x in inputs]
+            if not self.built:
+                self.build_for([(None, *x.shape[1:]) for x in inputs])
+        else:
+            inputs = to_tensor(inputs)
+            if not self.built:
+                self.build_for((None, *inputs.shape[1:]))
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = masks_of(inputs)
+        if self.call_takes_mask:
+            kwargs["mask"] = mask
+        elif any_mask(mask) and not self.supports_masking:
+            warnings.warn(f"layer {self.name!r} ({type(self).__name__}) does not support masking, so the "
+                          f"mask of its input stops here: later layers will count padded steps.",
+                          stacklevel=2)
         with ag.name_scope(self.name):
-            return self.call(inputs, training=training)
+            outputs = self.call(inputs, *args, **kwargs)
+        output_mask = self.compute_mask(inputs, mask)
+        if output_mask is not None:
+            attach_masks(outputs, output_mask)
+        return outputs
 
     def build_for(self, input_shape: Shape) -> Shape:
-        """Build once for `input_shape` (batch axis first) and return the output shape."""
-        input_shape = tuple(input_shape)
+        """Build once for `input_shape` (batch axis first; a list of shapes for a list of inputs)
+        and return the output shape."""
+        several = isinstance(input_shape, list)
+        input_shape = [tuple(s) for s in input_shape] if several else tuple(input_shape)
         if not self.built:
             self.build(input_shape)
-            self.input_spec = (None, *input_shape[1:])
+            self.input_spec = input_shape if several else (None, *input_shape[1:])
             self.built = True
         return self.compute_output_shape(input_shape)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def _several_inputs(inputs: Any) -> bool:
+    """A list or tuple of Tensors or arrays is several inputs; nested lists of numbers are one."""
+    return (isinstance(inputs, (list, tuple)) and len(inputs) > 0
+            and all(isinstance(x, (ag.Tensor, np.ndarray)) for x in inputs))

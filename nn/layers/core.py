@@ -32,6 +32,8 @@ class Dense(Layer):
         (2, 3)
     """
 
+    supports_masking = True
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
@@ -88,6 +90,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function: ``y = activation(x)``, e.g. ``Activation("relu")``."""
 
+    supports_masking = True
+
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -108,6 +112,8 @@ class Dropout(Layer):
         seed: a seed for this layer's own generator; None draws from `nn.utils.get_rng()`
             (reproducible with `nn.utils.set_random_seed`).
     """
+
+    supports_masking = True
 
     def __init__(self, rate: float, seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

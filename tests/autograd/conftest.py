@@ -272,6 +272,24 @@ def where_inputs(data, kind):
     return [array(data, s) for s in shapes], {"condition": condition}
 
 
+def lstm_cell_inputs(data, kind):
+    """x (batch, features), the state [h | c] (batch, 2 units), and the weights stacked as
+    lstm_cell takes them: (features + units [+ 1 bias row], 4 units)."""
+    batch, features, units = (data.draw(st.integers(1, 3)) for _ in range(3))
+    rows = features + units + data.draw(st.sampled_from([0, 1]))
+    return [array(data, (batch, features)), array(data, (batch, 2 * units)), array(data, (rows, 4 * units))], {}
+
+
+def np_lstm_cell(x, state, weights):
+    """[h' | c'] by the LSTM equations in numpy (gate order i, f, g, o)."""
+    h, c = np.split(state, 2, axis=1)
+    bias_column = [np.ones((x.shape[0], 1))] if len(weights) > x.shape[1] + h.shape[1] else []
+    i, f, g, o = np.split(np.concatenate([x, h] + bias_column, 1) @ weights, 4, axis=1)
+    sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    new_c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+    return np.concatenate([sigmoid(o) * np.tanh(new_c), new_c], axis=1)
+
+
 def softmax_cross_entropy_inputs(data, kind):
     rows, classes = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 5))
     labels = data.draw(hnp.arrays(np.int64, (rows,), elements=st.integers(0, classes - 1)))
@@ -781,6 +799,8 @@ CASES = [
            elementwise("wide", min_dims=1, params=one_axis), kinds=NOT_SCALAR),
     OpCase("softmax_cross_entropy", ag.softmax_cross_entropy, np_softmax_cross_entropy,
            softmax_cross_entropy_inputs, kinds=("matrix",)),
+    # recurrent
+    OpCase("lstm_cell", ag.lstm_cell, np_lstm_cell, lstm_cell_inputs, kinds=("matrix",)),
     # shapes
     OpCase("reshape", ag.reshape, np.reshape, elementwise("real", params=_new_shape)),
     OpCase("transpose", ag.transpose, np.transpose, elementwise("real", params=_permutation)),
