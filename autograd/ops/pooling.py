@@ -36,14 +36,22 @@ def spread(grad: Any, window: Window, x_shape: tuple[int, ...], weight: Callable
             total = term if total is None else total + term
         return total[window.interior(height, width)]
     result = np.zeros(shape, dtype=grad.dtype)
+    # Windows side by side (stride >= size) read each cell at most once: write, don't add.
+    disjoint = all(step >= size for step, size in zip(window.stride, window.size))
     for k, (_, _, index) in cells:
-        result[index] += grad * weight(k)
+        if disjoint:
+            np.multiply(grad, weight(k), out=result[index])
+        else:
+            result[index] += grad * weight(k)
     return result[window.interior(height, width)]
 
 
 class MaxPool2d(Function):
     """out = the largest value of each window. The gradient goes to the window's first maximum
-    in row-major order (ties: the top-left one wins), as in PyTorch and TensorFlow."""
+    in row-major order (ties: the top-left one wins), as in PyTorch and TensorFlow.
+
+    The forward keeps only running maxima (one np.maximum per window cell); the backward finds
+    each window's first maximum again by comparing every cell with the output."""
 
     name = "max_pool2d"
     derivatives = ("1 at each window's first maximum, 0 elsewhere",)
@@ -54,20 +62,31 @@ class MaxPool2d(Function):
     def forward(self, x):
         lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xp = padded(x, self.window.pads, lowest)
-        best, winner = None, None
-        for k, (_, _, index) in enumerate(self.window.offsets(self.window.output_size(*x.shape[1:3]))):
+        best = None
+        for _, _, index in self.window.offsets(self.window.output_size(*x.shape[1:3])):
             if best is None:
-                best, winner = xp[index].copy(), np.zeros(xp[index].shape, dtype=np.int32)
-                continue
-            better = xp[index] > best  # strictly: an equal later cell does not take the place
-            np.copyto(best, xp[index], where=better)
-            np.copyto(winner, k, where=better)
-        self.saved = winner
+                best = xp[index].copy()
+            else:
+                np.maximum(best, xp[index], out=best)
+        self.saved = xp
         return best
 
+    def first_maxima(self, out: np.ndarray) -> list[np.ndarray]:
+        """For each window cell k: where it holds its window's first maximum (row-major order)."""
+        xp, masks, taken = self.saved, [], None
+        for _, _, index in self.window.offsets(out.shape[1:3]):
+            hit = xp[index] == out
+            if taken is None:
+                taken = hit.copy()
+            else:
+                hit &= ~taken
+                taken |= hit
+            masks.append(hit)
+        return masks
+
     def backward(self, grad, out):
-        winner = self.saved
-        return (spread(grad, self.window, self.parents[0].shape, lambda k: winner == k),)
+        masks = self.first_maxima(out.data if isinstance(out, Tensor) else out)
+        return (spread(grad, self.window, self.parents[0].shape, lambda k: masks[k]),)
 
 
 def counts(window: Window, in_hw: tuple[int, int], dtype: np.dtype) -> np.ndarray:
