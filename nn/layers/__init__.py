@@ -1,7 +1,22 @@
-"""Layers: each builds its weights from the first input's shape, then maps Tensors to Tensors."""
+"""Layers: each builds its weights from the first input's shape, then maps Tensors to Tensors.
+
+One module per family, as Keras's source is laid out: core (Dense, Activation, Dropout,
+Flatten, Input), convolutional and separable_convolutional, pooling, reshaping, normalization,
+preprocessing (Normalization, Rescaling), regularization, activations and prelu.
+"""
+from nn.layers.activations import ELU, LeakyReLU, ReLU, Softmax
 from nn.layers.base import LAYER_CLASSES, Layer, reset_name_counters
+from nn.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose
 from nn.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer
+from nn.layers.normalization import BatchNormalization, LayerNormalization
+from nn.layers.pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+                               GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D)
 from nn.layers.prelu import PReLU
+from nn.layers.preprocessing import Normalization, Rescaling
+from nn.layers.regularization import ActivityRegularization, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from nn.layers.reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, Reshape, UpSampling1D, UpSampling2D,
+                                 ZeroPadding1D, ZeroPadding2D)
+from nn.layers.separable_convolutional import DepthwiseConv2D, SeparableConv2D
 
 
 def get(class_name: str) -> type:
@@ -14,4 +29,12 @@ def get(class_name: str) -> type:
 
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "InputLayer", "PReLU",
-           "get", "reset_name_counters", "LAYER_CLASSES"]
+           "get", "reset_name_counters", "LAYER_CLASSES",
+           "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D",
+           "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "Reshape", "Permute", "RepeatVector", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D",
+           "UpSampling1D", "UpSampling2D",
+           "BatchNormalization", "LayerNormalization", "Normalization", "Rescaling",
+           "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "ActivityRegularization",
+           "Softmax", "ReLU", "LeakyReLU", "ELU"]
