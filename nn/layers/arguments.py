@@ -51,7 +51,8 @@ def check_rank(layer: str, shape: Sequence[Optional[int]], ndim: int) -> None:
     """Raise unless an input of `shape` (batch axis first) has `ndim` axes."""
     if len(shape) != ndim:
         layout = LAYOUTS.get(ndim, f"{ndim}-D")
-        hint = " (for one sample, add a batch axis with x[None])" if len(shape) == ndim - 1 else ""
+        hint = ("; for one sample add a batch axis with x[None], for data without a channel axis add one "
+                "with x[..., None]" if len(shape) == ndim - 1 else "")
         raise ValueError(f"{layer} expects {ndim}-D inputs {layout}, channels last, but got shape "
                          f"{tuple(shape)}{hint}.")
 

@@ -63,7 +63,8 @@ class BaseConv(Layer):
 
     # ---- what a subclass writes ----------------------------------------------------------------
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
-        """The layer's op on a checked input, before bias and activation."""
+        """The layer's op on a checked input, bias included (fused into the op where it can be),
+        before the activation."""
         raise NotImplementedError
 
     def output_channels(self, input_channels: int) -> int:
@@ -91,8 +92,6 @@ class BaseConv(Layer):
                              f"{inputs.shape}; make a new layer for {channels} channels.")
         self.compute_output_shape(inputs.shape)  # a clear error when the input is too small
         outputs = self.convolve(inputs)
-        if self.bias is not None:
-            outputs = outputs + self.bias
         return outputs if self.activation is activations.linear else self.activation(outputs)
 
     def spatial_output(self, input_shape: Shape) -> list[Optional[int]]:
@@ -186,7 +185,7 @@ class Conv2D(Conv):
     """
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
-        return ag.conv2d(inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups)
+        return ag.conv2d(inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups, self.bias)
 
 
 class Conv1D(Conv):
@@ -207,7 +206,7 @@ class Conv1D(Conv):
         padding = self.padding
         if padding == "causal":
             padding = ((self.kernel_size[0] - 1) * self.dilation_rate[0], 0)
-        return ag.conv1d(inputs, self.kernel, self.strides, padding, self.dilation_rate, self.groups)
+        return ag.conv1d(inputs, self.kernel, self.strides, padding, self.dilation_rate, self.groups, self.bias)
 
 
 class Conv2DTranspose(BaseConv):
@@ -252,8 +251,9 @@ class Conv2DTranspose(BaseConv):
         self.add_bias(self.filters)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
-        return ag.conv_transpose2d(inputs, self.kernel, self.strides, self.padding, self.output_padding,
-                                   self.dilation_rate)
+        outputs = ag.conv_transpose2d(inputs, self.kernel, self.strides, self.padding, self.output_padding,
+                                      self.dilation_rate)
+        return outputs if self.bias is None else outputs + self.bias
 
     def output_channels(self, input_channels: int) -> int:
         return self.filters

@@ -26,11 +26,11 @@ def check_multiplier(depth_multiplier: Any, layer: str) -> int:
     return int(depth_multiplier)
 
 
-def depthwise(layer: BaseConv, inputs: ag.Tensor, kernel: ag.Tensor) -> ag.Tensor:
+def depthwise(layer: BaseConv, inputs: ag.Tensor, kernel: ag.Tensor, bias: Optional[ag.Tensor]) -> ag.Tensor:
     """conv2d of each channel with its own (kh, kw, 1, m) slice of a (kh, kw, in, m) kernel."""
     kh, kw, channels, multiplier = kernel.shape
     return ag.conv2d(inputs, kernel.reshape((kh, kw, 1, channels * multiplier)), layer.strides, layer.padding,
-                     layer.dilation_rate, groups=channels)
+                     layer.dilation_rate, groups=channels, bias=bias)
 
 
 class DepthwiseConv2D(BaseConv):
@@ -66,7 +66,7 @@ class DepthwiseConv2D(BaseConv):
         self.add_bias(channels * self.depth_multiplier)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
-        return depthwise(self, inputs, self.kernel)
+        return depthwise(self, inputs, self.kernel, self.bias)
 
     def output_channels(self, input_channels: int) -> int:
         return input_channels * self.depth_multiplier
@@ -124,7 +124,7 @@ class SeparableConv2D(BaseConv):
         self.add_bias(self.filters)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
-        return ag.conv2d(depthwise(self, inputs, self.depthwise_kernel), self.pointwise_kernel)
+        return ag.conv2d(depthwise(self, inputs, self.depthwise_kernel, None), self.pointwise_kernel, bias=self.bias)
 
     def output_channels(self, input_channels: int) -> int:
         return self.filters
