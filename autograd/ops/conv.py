@@ -112,13 +112,15 @@ class Conv2d(Function):
     name = "conv2d"
     derivatives = ("conv_transpose2d(grad, {1})", "{0} correlated with grad", "grad summed over every position")
 
-    def __init__(self, window: Window, groups: int) -> None:
-        self.window, self.groups = window, groups
+    def __init__(self, window: Window, groups: int, keep_columns: bool = True) -> None:
+        self.window, self.groups, self.keep_columns = window, groups, keep_columns
 
     def forward(self, x, w, bias=None):
         n, height, width, _ = x.shape
-        self.saved = columns(x, self.window, self.groups)
-        out = convolve(self.saved, w, (n, *self.window.output_size(height, width), w.shape[-1]))
+        cols = columns(x, self.window, self.groups)
+        # The columns serve the kernel gradient only: a kernel without one (frozen) frees them now.
+        self.saved = cols if self.keep_columns else None
+        out = convolve(cols, w, (n, *self.window.output_size(height, width), w.shape[-1]))
         if bias is not None:  # added in place: no second output-sized array
             out += bias
         return out
@@ -132,8 +134,9 @@ class Conv2d(Function):
                      if needs[0] else None,
                      recorded_kernel_gradient(x, grad, window, groups, w.shape) if needs[1] else None)
         else:
+            cols = self.saved if self.saved is not None or not needs[1] else columns(x, window, groups)
             grads = (input_gradient(grad, w, window, groups, x.shape) if needs[0] else None,
-                     kernel_gradient(self.saved, grad, w.shape) if needs[1] else None)
+                     kernel_gradient(cols, grad, w.shape) if needs[1] else None)
         if len(self.parents) == 3:
             grads += (unbroadcast(grad, (w.shape[-1],)) if needs[2] else None,)
         return grads
@@ -240,7 +243,8 @@ def conv2d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dil
     """
     x, kernel = lift_pair(x, kernel)
     window = _conv_window("conv2d", x.shape, kernel.shape, stride, padding, dilation, groups, 2)
-    return Conv2d.apply(x, kernel, *_bias("conv2d", bias, kernel), window=window, groups=int(groups))
+    return Conv2d.apply(x, kernel, *_bias("conv2d", bias, kernel), window=window, groups=int(groups),
+                        keep_columns=kernel.requires_grad)
 
 
 def conv1d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dilation: Any = 1,
@@ -253,7 +257,8 @@ def conv1d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dil
     window = _conv_window("conv1d", x.shape, kernel.shape, stride, padding, dilation, groups, 1)
     n, length, channels = x.shape
     out = Conv2d.apply(x.reshape((n, 1, length, channels)), kernel.reshape((1,) + kernel.shape),
-                       *_bias("conv1d", bias, kernel), window=window, groups=int(groups))
+                       *_bias("conv1d", bias, kernel), window=window, groups=int(groups),
+                       keep_columns=kernel.requires_grad)
     return out.reshape((n,) + out.shape[2:])
 
 

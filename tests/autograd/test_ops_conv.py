@@ -196,6 +196,21 @@ def test_float32_stays_float32_and_backward_keeps_columns_once():
         out.sum().backward()
 
 
+def test_a_kernel_without_gradient_keeps_no_columns():
+    """The im2col matrix serves only the kernel gradient: a frozen kernel lets it go at once, and a
+    kernel that asks for a gradient after the forward pass still gets the right one."""
+    x = ag.Tensor(np.random.default_rng(0).standard_normal((2, 5, 5, 3)), requires_grad=True)
+    w = ag.Tensor(np.random.default_rng(1).standard_normal((3, 3, 3, 4)))
+    out = ag.conv2d(x, w)
+    assert out.grad_fn.saved is None
+    w.requires_grad_(True)
+    out.sum().backward()
+    fresh = ag.Tensor(w.data, requires_grad=True)
+    ag.conv2d(ag.Tensor(x.data), fresh).sum().backward()
+    np.testing.assert_allclose(w.grad.data, fresh.grad.data, rtol=1e-12)
+    assert x.grad.shape == x.shape
+
+
 def test_an_empty_batch_gives_empty_outputs_and_zero_kernel_gradients():
     x, w = ag.Tensor(np.ones((0, 5, 5, 2)), requires_grad=True), ag.Tensor(np.ones((3, 3, 2, 4)), requires_grad=True)
     out = ag.conv2d(x, w, stride=2, padding="same")
