@@ -72,8 +72,11 @@ def test_rescaling_scales_and_offsets_and_makes_floats():
     np.testing.assert_allclose(Rescaling([1.0, 2.0])(np.ones((2, 2))).data, [[1.0, 2.0]] * 2)
 
 
-def test_rescaling_gradient_is_the_scale(gradients_match_numerical):
-    gradients_match_numerical(lambda: Rescaling(0.5, offset=2.0), RNG.standard_normal((2, 3)))
+@pytest.mark.parametrize("make", [lambda: Rescaling(0.5, offset=2.0),
+                                  lambda: Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25]),
+                                  lambda: Normalization(mean=1.0, variance=4.0, invert=True)])
+def test_gradients_match_numerical_ones(gradients_match_numerical, make):
+    gradients_match_numerical(make, RNG.standard_normal((2, 3)))
 
 
 @pytest.mark.parametrize("make", [

@@ -65,6 +65,17 @@ def test_activity_regularization_adds_its_penalty_to_the_training_loss():
     assert model.get_config()["layers"][-1]["config"]["l1"] == 0.5
 
 
+def test_the_activity_penalty_s_gradient_matches_numerical_ones():
+    layer = ActivityRegularization(l1=0.3, l2=0.2)
+    values = np.array([[-1.5, -0.4, 0.3], [0.8, 2.0, -0.1]])  # away from |x|'s kink at 0
+
+    def penalty(x):
+        layer(x)
+        return layer.losses[-1]
+
+    assert ag.gradcheck(penalty, values)
+
+
 @pytest.mark.parametrize("make", [
     lambda: SpatialDropout2D(0.3, seed=4, name="drop"),
     lambda: SpatialDropout1D(0.2),
