@@ -9,9 +9,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-# What each input rank of an image-like layer looks like, for error messages.
+# What each input rank of a channels-last layer looks like, for error messages.
 LAYOUTS = {3: "(batch, steps, channels)", 4: "(batch, height, width, channels)"}
-
 
 def is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
@@ -47,15 +46,18 @@ def channels_last(data_format: Any, layer: str) -> str:
                      f"got {data_format!r}; move the channels last with np.moveaxis(x, 1, -1) or a Permute layer.")
 
 
-def check_rank(layer: str, shape: Sequence[Optional[int]], ndim: int) -> None:
-    """Raise unless an input of `shape` (batch axis first) has `ndim` axes."""
-    if len(shape) != ndim:
-        layout = LAYOUTS.get(ndim, f"{ndim}-D")
-        hint = ("; for one sample add a batch axis with x[None], for data without a channel axis add one "
-                "with x[..., None]" if len(shape) == ndim - 1 else "")
-        raise ValueError(f"{layer} expects {ndim}-D inputs {layout}, channels last, but got shape "
-                         f"{tuple(shape)}{hint}.")
-
+def check_rank(layer: str, shape: Sequence[Optional[int]], ndim: int, channels: bool = True) -> None:
+    """Raise unless an input of `shape` (batch axis first) has `ndim` axes; for inputs with
+    `channels` last (images, sequences) the message shows the layout and the missing-channel fix."""
+    if len(shape) == ndim:
+        return
+    described = channels and ndim in LAYOUTS
+    layout = f" {LAYOUTS[ndim]}, channels last," if described else ""
+    hint = ""
+    if len(shape) == ndim - 1:
+        hint = "; for one sample add a batch axis with x[None]" + (
+            ", for data without a channel axis add one with x[..., None]" if described else "")
+    raise ValueError(f"{layer} expects {ndim}-D inputs{layout} but got shape {tuple(shape)}{hint}.")
 
 def describe(layer: Any) -> str:
     """"Conv2D layer 'conv2d'": how error messages name a layer."""

@@ -94,11 +94,11 @@ class Permute(Layer):
         self.dims = tuple(int(d) for d in dims)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
-        check_rank(describe(self), inputs.shape, len(self.dims) + 1)
+        check_rank(describe(self), inputs.shape, len(self.dims) + 1, channels=False)
         return ag.transpose(inputs, (0, *self.dims))
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        check_rank(describe(self), input_shape, len(self.dims) + 1)
+        check_rank(describe(self), input_shape, len(self.dims) + 1, channels=False)
         return (input_shape[0], *(input_shape[d] for d in self.dims))
 
     def get_config(self) -> dict:
@@ -116,11 +116,11 @@ class RepeatVector(Layer):
         self.n = int(n)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
-        check_rank(describe(self), inputs.shape, 2)
+        check_rank(describe(self), inputs.shape, 2, channels=False)
         return ag.repeat(ag.expand_dims(inputs, 1), self.n, axis=1)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        check_rank(describe(self), input_shape, 2)
+        check_rank(describe(self), input_shape, 2, channels=False)
         return (input_shape[0], self.n, input_shape[1])
 
     def get_config(self) -> dict:
