@@ -110,7 +110,7 @@ class Normalization(Layer):
     def kept_axes(self, shape: tuple) -> tuple[int, ...]:
         """The kept axes of an input of `shape`, after checking they have the built sizes."""
         ndim = len(shape)
-        kept = tuple(sorted(a % ndim for a in self.axis)) if all(-ndim <= a < ndim for a in self.axis) else None
+        kept = tuple(sorted({a % ndim for a in self.axis})) if all(-ndim <= a < ndim for a in self.axis) else None
         if kept is None or tuple(shape[a] for a in kept) != self.mean.shape:
             raise ValueError(f"{describe(self)} keeps statistics of shape {self.mean.shape} along axis {self.axis}, "
                              f"which does not fit inputs of shape {tuple(shape)}; the kept axes must keep their "
