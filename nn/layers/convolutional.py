@@ -85,12 +85,11 @@ class BaseConv(Layer):
             self.bias = self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
-        channels = self.input_channels(inputs.shape)
-        built_for = self.input_spec[-1] if self.input_spec else channels
+        self.compute_output_shape(inputs.shape)  # clear errors for a wrong rank or too small an input
+        channels, built_for = inputs.shape[-1], self.input_spec[-1]
         if channels != built_for:
             raise ValueError(f"{describe(self)} was built for inputs with {built_for} channels but got shape "
                              f"{inputs.shape}; make a new layer for {channels} channels.")
-        self.compute_output_shape(inputs.shape)  # a clear error when the input is too small
         outputs = self.convolve(inputs)
         return outputs if self.activation is activations.linear else self.activation(outputs)
 
