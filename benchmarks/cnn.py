@@ -150,11 +150,10 @@ def main() -> None:
         if name not in times:
             print(f"  {name:8} {'-':>10} {'-':>9} {'-':>10}")
             continue
-        ratio = (statistics.median(a / b for a, b in zip(times["ours"], times["torch"])) if "torch" in times
-                 else float("nan"))
-        shown = f"{ratio:8.2f}x" if name == "ours" and "torch" in times else f"{'1.00x':>9}"
+        ratio = "-" if "torch" not in times else \
+            f"{statistics.median(a / b for a, b in zip(times[name], times['torch'])):.2f}x"
         memory = peak_memory_mb(name, steps)
-        print(f"  {name:8} {statistics.median(times[name]) * 1e3:7.1f} ms {shown:>9} {memory:8.0f} MB")
+        print(f"  {name:8} {statistics.median(times[name]) * 1e3:7.1f} ms {ratio:>9} {memory:8.0f} MB")
 
 
 if __name__ == "__main__":
