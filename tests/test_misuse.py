@@ -386,6 +386,18 @@ CASES = [
          "already freed by backward()", "Draw it before calling loss.backward()"),
     Case("draw_grads_unknown", lambda _: viz.draw(leaf([1.0]).sum(), grads="all"), ValueError,
          "grads='all' is not one of", "True shows d(root)/d(node)"),
+    # nn.layers: convolution, pooling, normalization
+    Case("conv2d_grey_images_without_channel_axis",
+         lambda _: nn.Sequential([Input(shape=(8, 8)), nn.layers.Conv2D(8, 3)]), ValueError,
+         "expects 4-D inputs (batch, height, width, channels)", "add one with x[..., None]"),
+    Case("conv2d_channels_first", lambda _: nn.layers.Conv2D(8, 3, data_format="channels_first"), ValueError,
+         'data_format must be "channels_last"', "np.moveaxis(x, 1, -1)"),
+    Case("conv2d_input_smaller_than_kernel", lambda _: nn.layers.Conv2D(8, 5)(np.ones((1, 3, 3, 1))), ValueError,
+         "smaller than the kernel (5, 5)", 'use padding="same"'),
+    Case("pooling_window_too_large", lambda _: nn.layers.MaxPooling2D(4)(np.ones((1, 3, 3, 1))), ValueError,
+         "smaller than pool_size=(4, 4)", 'use padding="same"'),
+    Case("normalization_half_statistics", lambda _: nn.layers.Normalization(mean=0.5), ValueError,
+         "give both mean and variance", "then call adapt(data)"),
 ]
 
 

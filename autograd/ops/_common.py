@@ -2,6 +2,7 @@
 and un-broadcasting gradients."""
 from __future__ import annotations
 
+import math
 from types import ModuleType
 from typing import Any
 
@@ -78,8 +79,10 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     extra = grad.ndim - len(shape)
     stretched = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
-    if stretched == (0,) and grad.ndim == 2:  # a bias added to every row: the common case
-        return matrix_sum(grad, 0).reshape(shape)
+    if stretched and stretched == tuple(range(len(stretched))) and grad.size:
+        # A bias added along the leading axes (every row, every pixel): the common case.
+        rows = math.prod(grad.shape[:len(stretched)])
+        return matrix_sum(grad.reshape((rows, grad.size // rows)), 0).reshape(shape)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad.reshape(shape)

@@ -41,8 +41,11 @@ def reset_name_counters() -> None:
 
 
 def snake_case(class_name: str) -> str:
-    """"InputLayer" -> "input_layer": the base of a layer's automatic name."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+    """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
+    base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
+    following a lower-case letter, begins a new word)."""
+    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
@@ -115,12 +118,13 @@ class Layer:
 
     # ---- weights -------------------------------------------------------------------------------
     def add_weight(self, name: str, shape: Sequence[int], initializer: Any = "zeros",
-                   regularizer: Any = None, trainable: bool = True) -> ag.Tensor:
-        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``."""
+                   regularizer: Any = None, trainable: bool = True, dtype: Any = None) -> ag.Tensor:
+        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"`` (of the
+        default float dtype unless `dtype` says otherwise, e.g. a count's "int64")."""
         shape = tuple(int(n) for n in shape)
         values = initializers.get(initializer)(shape, dtype=ag.get_default_dtype())
-        weight = ag.Tensor(values, requires_grad=trainable, dtype=ag.get_default_dtype(),
-                           name=f"{self.name}/{name}")
+        dtype = ag.get_default_dtype() if dtype is None else dtype
+        weight = ag.Tensor(values, requires_grad=trainable, dtype=dtype, name=f"{self.name}/{name}")
         (self._trainable if trainable else self._non_trainable).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
