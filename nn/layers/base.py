@@ -64,6 +64,7 @@ class Layer:
         name: the layer's name (default: the snake-case class name, numbered if taken).
         input_shape: the shape of one sample (no batch axis); on the first layer of a
             Sequential it builds the model at once, as in Keras 2.
+        input_dim: Keras 2's short form of ``input_shape=(input_dim,)`` (Keras 3 accepts it too).
         trainable: whether `fit` updates this layer's weights.
     """
 
@@ -77,7 +78,12 @@ class Layer:
         cls.call_takes_mask = "mask" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: Optional[str] = None, input_shape: Any = None,
-                 trainable: bool = True) -> None:
+                 trainable: bool = True, input_dim: Optional[int] = None) -> None:
+        if input_dim is not None:
+            if input_shape is not None:
+                raise ValueError(f"layer {name or type(self).__name__}: got both input_shape={input_shape!r} "
+                                 f"and input_dim={input_dim!r}, which say the same thing; pass only one.")
+            input_shape = (input_dim,)
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))

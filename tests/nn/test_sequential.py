@@ -107,3 +107,10 @@ def test_config_round_trip_gives_the_same_architecture():
     clone = nn.Sequential.from_config(model.get_config())
     assert clone.get_config() == model.get_config()
     assert [w.shape for w in clone.weights] == [w.shape for w in model.weights]
+
+
+def test_input_dim_on_the_first_layer_builds_the_model_as_keras_does():
+    model = nn.Sequential([nn.layers.Dense(3, input_dim=4), nn.layers.Dense(1)])
+    assert model.input_shape == (None, 4) and model.count_params() == 4 * 3 + 3 + 3 + 1
+    with pytest.raises(ValueError, match="only one"):
+        nn.layers.Dense(3, input_dim=4, input_shape=(4,))
