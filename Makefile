@@ -11,8 +11,12 @@ STAMP := $(VENV)/.installed
 # appears (or its __init__.py is edited, which costs a few seconds).
 PACKAGE_INITS := $(wildcard autograd/__init__.py nn/__init__.py optim/__init__.py)
 DEMO_MODULE := nn.demo
+# JupyterLab and the widgets the lessons use, added to the same venv by `make notebooks`.
+NOTEBOOKS_STAMP := $(VENV)/.notebooks-installed
+# Extra options for JupyterLab, e.g. `make notebooks JUPYTER_ARGS=--no-browser` on a server.
+JUPYTER_ARGS ?=
 
-.PHONY: setup system-deps demo test clean
+.PHONY: setup system-deps demo test notebooks clean
 
 setup: $(STAMP)
 
@@ -31,6 +35,16 @@ test: setup
 	  echo "+ $(PY) -m pytest -q --nbmake notebooks"; \
 	  $(PY) -m pytest -q --nbmake notebooks; \
 	fi
+
+# Opens JupyterLab on notebooks/ (installed into .venv on first use; Ctrl+C twice stops it).
+# JupyterLab refuses to run as root unless told, which containers often are.
+notebooks: $(NOTEBOOKS_STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks \
+	  $$( [ "$$(id -u)" -eq 0 ] && echo --allow-root ) $(JUPYTER_ARGS)
+
+$(NOTEBOOKS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[notebooks]'
+	touch $@
 
 # Debian packages: the venv module (split out of Debian's python3) and Graphviz's dot.
 # Checked on every run; installed with apt-get when root, otherwise we say what to install.

@@ -21,10 +21,10 @@ class detect_anomaly:
 
     def __enter__(self) -> None:
         self._previous = state.detect_anomaly
-        state.detect_anomaly = True
+        state.switch(detect_anomaly=True)
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.detect_anomaly = self._previous
+        state.switch(detect_anomaly=self._previous)
 
 
 def _user_frame() -> Optional[traceback.FrameSummary]:

@@ -5,7 +5,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from autograd._state import state
+from autograd._state import RECORDING_WITH_EXTRAS, inplace_clock, state
 from autograd.anomaly import check_forward
 from autograd.tensor import Tensor
 
@@ -32,6 +32,7 @@ class Function:
     derivatives: tuple[str, ...] = ()
 
     parents: tuple[Tensor, ...] = ()
+    recorded_at = 0  # the in-place clock's tick at forward time (see autograd/inplace.py)
     saved: Any = None
     freed = False
     scope = ""
@@ -50,21 +51,24 @@ class Function:
         # Up to three inputs are unpacked by hand: generic unpacking costs as much as a small op.
         count = len(inputs)
         if count == 1:
-            out_data = fn.forward(inputs[0].data)
+            out_data = fn.forward(inputs[0]._data)
         elif count == 2:
-            out_data = fn.forward(inputs[0].data, inputs[1].data)
+            out_data = fn.forward(inputs[0]._data, inputs[1]._data)
         elif count == 3:
-            out_data = fn.forward(inputs[0].data, inputs[1].data, inputs[2].data)
+            out_data = fn.forward(inputs[0]._data, inputs[1]._data, inputs[2]._data)
         else:
-            out_data = fn.forward(*[t.data for t in inputs])
-        if state.grad_enabled:
+            out_data = fn.forward(*[t._data for t in inputs])
+        recording = state.recording
+        if recording:
             for t in inputs:
                 if t.requires_grad:
                     fn.parents = inputs
-                    if state.scope:
-                        fn.scope = state.scope
-                    if state.detect_anomaly:
-                        check_forward(fn, out_data)
+                    fn.recorded_at = inplace_clock.ticks
+                    if recording == RECORDING_WITH_EXTRAS:
+                        if state.scope:
+                            fn.scope = state.scope
+                        if state.detect_anomaly:
+                            check_forward(fn, out_data)
                     return Tensor._make(out_data, True, fn)
         return Tensor._make(out_data, False, None)
 
@@ -90,12 +94,12 @@ class Function:
             return parents
         count = len(parents)
         if count == 1:
-            return (parents[0].data,)
+            return (parents[0]._data,)
         if count == 2:
-            return parents[0].data, parents[1].data
+            return parents[0]._data, parents[1]._data
         if count == 3:
-            return parents[0].data, parents[1].data, parents[2].data
-        return tuple([p.data for p in parents])
+            return parents[0]._data, parents[1]._data, parents[2]._data
+        return tuple([p._data for p in parents])
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op>"

@@ -14,10 +14,10 @@ class _GradModeSwitch:
 
     def __enter__(self) -> None:
         self._previous = state.grad_enabled
-        state.grad_enabled = self.mode
+        state.switch(grad_enabled=self.mode)
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.grad_enabled = self._previous
+        state.switch(grad_enabled=self._previous)
 
     def __call__(self, func: Callable) -> Callable:
         @functools.wraps(func)
@@ -73,8 +73,8 @@ class name_scope:
 
     def __enter__(self) -> str:
         self._previous = state.scope
-        state.scope = f"{self._previous}/{self.name}" if self._previous else self.name
+        state.switch(scope=f"{self._previous}/{self.name}" if self._previous else self.name)
         return state.scope
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.scope = self._previous
+        state.switch(scope=self._previous)

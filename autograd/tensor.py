@@ -27,18 +27,23 @@ class Tensor:
         Tensor([2., 4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "grad_fn", "_retains_grad", "__weakref__")
+    # `_version` counts this tensor's in-place changes; `_changed_at` is the in-place clock's
+    # tick of the latest one (see autograd/inplace.py).
+    __slots__ = ("_data", "grad", "requires_grad", "name", "grad_fn", "_retains_grad", "_version",
+                 "_changed_at", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
                  name: Optional[str] = None) -> None:
         if isinstance(data, Tensor):
-            data = data.data
-        self.data = to_array(data, dtype)
+            data = data._data
+        self._data = to_array(data, dtype)
         self.grad: Optional[Tensor] = None
         self.grad_fn = None  # the Function that made this tensor; None for a leaf
         self.name = name
         self._retains_grad = False
+        self._version = 0
+        self._changed_at = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -47,30 +52,52 @@ class Tensor:
     def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any) -> "Tensor":
         """Wrap an op's result without any conversion (the ops' fast path)."""
         t = object.__new__(Tensor)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t.name = None
         t._retains_grad = False
+        t._version = 0
+        t._changed_at = 0
         return t
 
     # ---- attributes -------------------------------------------------------------------------
     @property
+    def data(self) -> np.ndarray:
+        """The values as a numpy array, shared (not copied).
+
+        Assigning replaces the values in place, as an update that autograd does not record:
+        ``t.data = array`` (same shape, a dtype that casts to t's) or ``t.data -= lr * t.grad``.
+        Both bump the version counter, so a graph that used the old values refuses to backward.
+        Writing into the array itself (``t.data[0] = 1``) is not seen by the version counter.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, values: ArrayLike) -> None:
+        _inplace.assign_data(self, values)
+
+    @property
+    def version(self) -> int:
+        """How many times this tensor was changed in place (read-only)."""
+        return self._version
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -82,10 +109,10 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Turn gradient tracking on or off for this leaf, in place."""
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise TypeError(
                 f"only float tensors can require gradients, but this tensor has dtype "
-                f"{self.data.dtype}; make it float first, e.g. Tensor(data, dtype='float32', "
+                f"{self._data.dtype}; make it float first, e.g. Tensor(data, dtype='float32', "
                 f"requires_grad=True). Integer tensors are for indices and labels.")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach() instead.")
@@ -101,18 +128,30 @@ class Tensor:
 
     def item(self) -> Union[float, int, bool]:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, but this one has shape {self.shape}; "
                              f"reduce it first (e.g. .sum()) or index one element.")
-        return self.data.item()
+        return self._data.item()
+
+    def tolist(self) -> Union[list, float, int, bool]:
+        """The values as (nested) Python lists of numbers."""
+        return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
-        return self.data
+        """The underlying array (shared, not copied, as torch); refused while it requires grad."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy() on a tensor that requires grad: the array would leave the graph without "
+                "a word. Use tensor.detach().numpy() instead (or .data to read the values).")
+        return self._data
 
     def detach(self) -> "Tensor":
-        """The same data as a new leaf that records nothing."""
-        return Tensor._make(self.data, False, None)
+        """The same data (shared memory) as a new leaf that records nothing."""
+        return Tensor._make(self._data, False, None)
+
+    def clone(self) -> "Tensor":
+        """A copy with its own memory; recorded, so gradients flow back to this tensor."""
+        return _ops.clone(self)
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
@@ -127,8 +166,8 @@ class Tensor:
         _engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
-        extras = [f"dtype={self.data.dtype}"]
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(")
+        extras = [f"dtype={self._data.dtype}"]
         if self.grad_fn is not None:
             extras.append(f"grad_fn={self.grad_fn.name}")
         elif self.requires_grad:
@@ -138,16 +177,16 @@ class Tensor:
         return f"Tensor({body}, {', '.join(extras)})"
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor: it holds one number, read it with .item().")
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
-                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                 "use .any() or .all(), or compare a single element.")
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -156,9 +195,9 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only one-element integer tensors can be used as an index.")
-        return int(self.data)
+        return int(self._data)
 
     __hash__ = object.__hash__
 
@@ -166,7 +205,16 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        """numpy's view of the tensor, honouring numpy 2's `copy`: ``np.array(t)`` copies;
+        ``np.asarray(t)`` shares memory (writes into it bypass the version counter)."""
+        return np.array(self._data, dtype=dtype, copy=copy)
+
+    # numpy functions on Tensors run autograd's ops, so they are recorded (see numpy_dispatch)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy_dispatch.apply_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _numpy_dispatch.apply_function(func, args, kwargs)
 
     # ---- operators (the ops live in autograd/ops) ----------------------------------------------
     def __add__(self, other): return _ops.add(self, other)
@@ -191,6 +239,23 @@ class Tensor:
         only under no_grad() (autograd.index_put is the recorded, out-of-place write)."""
         _ops.indexing.setitem(self, index, value)
 
+    # In place (autograd/inplace.py): the same object keeps its requires_grad; refused on a
+    # tensor that requires grad while autograd records (outside no_grad()).
+    def __iadd__(self, other): return _inplace.add_(self, other, how="'+='")
+    def __isub__(self, other): return _inplace.sub_(self, other, how="'-='")
+    def __imul__(self, other): return _inplace.mul_(self, other, how="'*='")
+    def __itruediv__(self, other): return _inplace.div_(self, other, how="'/='")
+    def add_(self, other, alpha=1): return _inplace.add_(self, other, alpha)
+    def sub_(self, other, alpha=1): return _inplace.sub_(self, other, alpha)
+    def mul_(self, other): return _inplace.mul_(self, other)
+    def div_(self, other): return _inplace.div_(self, other)
+    def clamp_(self, min=None, max=None): return _inplace.clamp_(self, min, max)
+    def zero_(self): return _inplace.fill_(self, 0, how="zero_")
+    def fill_(self, value): return _inplace.fill_(self, value)
+    def copy_(self, src): return _inplace.copy_(self, src)
+    def uniform_(self, a=0.0, b=1.0): return _inplace.uniform_(self, a, b)
+    def normal_(self, mean=0.0, std=1.0): return _inplace.normal_(self, mean, std)
+
     # Comparisons give tensors that record nothing (their gradient is zero almost everywhere).
     def __lt__(self, other): return _compare(np.less, self, other)
     def __le__(self, other): return _compare(np.less_equal, self, other)
@@ -201,6 +266,7 @@ class Tensor:
 
     # ---- methods mirroring numpy ---------------------------------------------------------------
     def exp(self): return _ops.exp(self)
+    def pow(self, exponent): return _ops.power(self, exponent)
     def log(self): return _ops.log(self)
     def sqrt(self): return _ops.sqrt(self)
     def abs(self): return _ops.abs(self)
@@ -288,11 +354,13 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _compare(ufunc, a: Any, b: Any) -> Tensor:
-    a_data = a.data if isinstance(a, Tensor) else a
-    b_data = b.data if isinstance(b, Tensor) else b
+    a_data = a._data if isinstance(a, Tensor) else a
+    b_data = b._data if isinstance(b, Tensor) else b
     return Tensor._make(ufunc(a_data, b_data), False, None)
 
 
 # The ops and the engine import Tensor, so they come last.
 from autograd import engine as _engine  # noqa: E402
+from autograd import inplace as _inplace  # noqa: E402
+from autograd import numpy_dispatch as _numpy_dispatch  # noqa: E402
 from autograd import ops as _ops  # noqa: E402

@@ -3,8 +3,10 @@
 Reports microseconds per op (chain) and per graph node (scalar MLP), forward + backward,
 next to plain numpy doing the same forward arithmetic and, when installed, PyTorch.
 The garbage collector stays on, as users run. `--quick` runs fewer repeats (a smoke test).
+`--long-chain` instead times one chain of a million scalar steps (two million nodes), forward
+and backward: the engine's cost per node on a graph far larger than the caches.
 
-    python benchmarks/ops.py [--quick]
+    python benchmarks/ops.py [--quick | --long-chain]
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import numpy as np
 import autograd as ag
 
 CHAIN_LENGTH = 1000
+LONG_CHAIN_STEPS = 1_000_000
 LAYER_SIZES = (3, 16, 16, 1)
 SAMPLES = 8
 
@@ -47,6 +50,22 @@ def ours_chain() -> None:
 
 def numpy_chain() -> None:
     chain(np.linspace(-1, 1, 8).astype(np.float32), CHAIN_LENGTH, np.tanh)
+
+
+def long_chain() -> None:
+    """y <- y * 1.0000001 + 1e-7, a million times, on a float64 scalar; then backward."""
+    x = ag.Tensor(1.0, dtype=np.float64, requires_grad=True)
+    start = time.perf_counter()
+    y = x
+    for _ in range(LONG_CHAIN_STEPS):
+        y = y * 1.0000001 + 1e-7
+    built = time.perf_counter()
+    y.backward()
+    done = time.perf_counter()
+    expected = 1.0000001 ** LONG_CHAIN_STEPS
+    assert abs(x.grad.item() - expected) < 1e-9 * expected, (x.grad.item(), expected)
+    print(f"chain of {LONG_CHAIN_STEPS:,} scalar steps ({2 * LONG_CHAIN_STEPS:,} nodes): "
+          f"forward {built - start:.2f} s, backward {done - built:.2f} s, total {done - start:.2f} s")
 
 
 def scalar_mlp_weights(rng: np.random.Generator) -> list[list[list[float]]]:
@@ -81,7 +100,12 @@ def count_nodes(root: ag.Tensor) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test")
+    parser.add_argument("--long-chain", action="store_true",
+                        help=f"time one chain of {LONG_CHAIN_STEPS:,} scalar steps instead")
     args = parser.parse_args()
+    if args.long_chain:
+        long_chain()
+        return
     repeats = 3 if args.quick else 30
 
     rng = np.random.default_rng(0)

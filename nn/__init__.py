@@ -5,16 +5,17 @@
     >>> history = model.fit(x, y, epochs=5)
 
 Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywidgets when a
-notebook has it, tensorboardX for the TensorBoard callback) and nothing imports nn; inside it no two modules import each other (the file
+notebook has it, tensorboardX for the TensorBoard callback, matplotlib and IPython when a picture
+is drawn: `nn.plots`, `LivePlot`) and nothing imports nn; inside it no two modules import each other (the file
 format `nn.saving` knows no model class: it keeps the table of classes a file may name, which
 layers and models enter when defined).
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-                regularizers, saving, tree, utils)
+                plots, regularizers, saving, tree, utils)
 from nn.layers import Input, KerasTensor
 from nn.models import Model, Sequential, load_model
 
 __all__ = ["Model", "Sequential", "Input", "KerasTensor", "load_model", "layers", "models", "callbacks",
            "activations", "losses", "metrics", "initializers", "regularizers", "saving", "tree", "utils",
-           "datasets"]
+           "datasets", "plots"]

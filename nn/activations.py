@@ -27,9 +27,19 @@ def linear(x: ag.Tensor) -> ag.Tensor:
     return x
 
 
-def relu(x: ag.Tensor) -> ag.Tensor:
-    """max(x, 0)."""
-    return ag.relu(x)
+def relu(x: ag.Tensor, negative_slope: float = 0.0, max_value: Optional[float] = None,
+         threshold: float = 0.0) -> ag.Tensor:
+    """max(x, 0) with Keras's defaults; in general
+
+        x clipped to [0, max_value]               for x > threshold,
+        negative_slope * (x - threshold)          otherwise.
+    """
+    if max_value is None and threshold == 0:
+        return ag.relu(x) if negative_slope == 0 else ag.leaky_relu(x, negative_slope)
+    above = ag.relu(x) if threshold == 0 else ag.where(x > threshold, x, 0.0)
+    if max_value is not None:
+        above = ag.clip(above, 0.0, max_value)
+    return above if negative_slope == 0 else above - negative_slope * ag.relu(threshold - x)
 
 
 def relu6(x: ag.Tensor) -> ag.Tensor:

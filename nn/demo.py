@@ -38,7 +38,8 @@ def train(epochs: int = EPOCHS, verbose: int = 1, seed: int = SEED) -> tuple[nn.
 
 
 def draw_loss_graph(model: nn.Sequential, path: Path) -> Optional[Path]:
-    """Render one small batch's loss graph, ops boxed by layer; None if autograd.viz is missing."""
+    """Render one small batch's loss graph, ops boxed by layer, with d(loss)/d(node) on every
+    node; None if autograd.viz is missing."""
     try:
         from autograd import viz
     except ImportError as error:
@@ -51,8 +52,8 @@ def draw_loss_graph(model: nn.Sequential, path: Path) -> Optional[Path]:
     y_pred = model(x[:GRAPH_BATCH])
     with ag.name_scope("loss"):
         loss = model.loss(y[:GRAPH_BATCH], y_pred)
-    loss.backward()
-    return viz.draw(loss, group="name_scope").render(path)
+    loss.name = "loss"
+    return viz.draw(loss, grads=True).render(path)
 
 
 def main(out_dir: str = "out") -> None:

@@ -237,10 +237,38 @@ class LecunNormal(_NamedVarianceScaling):
     SETTINGS = (1.0, "fan_in", "truncated_normal")
 
 
+class Orthogonal(RandomInitializer):
+    """A random orthogonal matrix times `gain` (Saxe et al., 2014), the Keras default for
+    recurrent kernels: repeated products with it neither blow up nor vanish at first.
+
+    The shape is read as (prod(shape[:-1]), shape[-1]); the Q of a Gaussian matrix's QR
+    decomposition, its columns' signs fixed by R's diagonal, is orthonormal along the shorter side.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: Optional[int] = None) -> None:
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape: Shape, dtype: Any = None) -> np.ndarray:
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a shape of at least 2 dimensions, got {tuple(shape)}; "
+                             f"use e.g. 'glorot_uniform' for vectors.")
+        rows, columns = math.prod(shape[:-1]), shape[-1]
+        gaussian = self.generator().standard_normal((max(rows, columns), min(rows, columns)))
+        q, r = np.linalg.qr(gaussian)
+        q *= np.sign(np.diag(r))
+        if rows < columns:
+            q = q.T
+        return np.ascontiguousarray((self.gain * q).reshape(tuple(shape)), dtype=_float_dtype(dtype))
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain, **super().get_config()}
+
+
 _CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (
         Zeros, Ones, Constant, RandomNormal, TruncatedNormal, RandomUniform, VarianceScaling,
-        GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal)
+        GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal)
 }
 _NAMES: dict[str, type] = {
     "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
@@ -249,7 +277,7 @@ _NAMES: dict[str, type] = {
     "glorot_uniform": GlorotUniform, "xavier_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "xavier_normal": GlorotNormal,
     "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
 }
 
 InitializerLike = Union[str, dict, Initializer, Callable[..., np.ndarray], None]

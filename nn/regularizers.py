@@ -76,6 +76,12 @@ _NAMES: dict[str, type] = {"l1": L1, "l2": L2, "l1_l2": L1L2}
 RegularizerLike = Union[str, dict, Regularizer, Callable[[ag.Tensor], ag.Tensor], None]
 
 
+# Keras's lowercase names for the same classes: nn.regularizers.l2(0.01) is L2(0.01).
+l1 = L1
+l2 = L2
+l1_l2 = L1L2
+
+
 def get(identifier: RegularizerLike) -> Optional[Callable[[ag.Tensor], ag.Tensor]]:
     """A regularizer from a name ("l2" gives L2(0.01)), a `serialize` dict, a callable (as
     is) or None."""

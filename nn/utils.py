@@ -23,6 +23,12 @@ from nn.data_adapters.structures import is_array_structure
 from nn.model_visualization import plot_model  # noqa: F401 (Keras's nn.utils name)
 
 
+def plot_history(history: Any, metrics: Optional[list] = None) -> Any:
+    """A finished History's curves as a matplotlib Figure (see `nn.plots.plot_history`)."""
+    from nn.plots.history import plot_history as plot
+    return plot(history, metrics)
+
+
 def set_random_seed(seed: int) -> None:
     """Reseed the shared generator (in place, so held references follow), numpy's and Python's."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

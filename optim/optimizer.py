@@ -239,6 +239,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = self.init_state(param, hyper)
                 self.update(param, grad, state, hyper, t)
+                p.data = param  # the values changed in place: this bumps p's version counter
         self.iterations = t
 
     # ---- saving --------------------------------------------------------------------------------

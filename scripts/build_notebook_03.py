@@ -59,6 +59,7 @@ find $k \\approx 3$ and $b \\approx -0.5$."""),
 x = rng.uniform(-1, 1, size=(200, 1)).astype("float32")
 y = 3 * x[:, 0] - 0.5 + rng.normal(scale=0.3, size=200).astype("float32")
 
+nn.layers.reset_name_counters()  # each model's layers are named from "dense" on
 linear = nn.Sequential([nn.Input(shape=(1,)), Dense(1)])
 linear.compile(optimizer="sgd", loss="mean_squared_error")
 linear.summary()"""),
@@ -104,6 +105,7 @@ points = rng.uniform(-2, 2, size=(600, 2)).astype("float32")
 labels = (np.hypot(points[:, 0], points[:, 1]) < 1.2).astype("float32")
 x_train, y_train, x_test, y_test = points[:500], labels[:500], points[500:], labels[500:]
 
+nn.layers.reset_name_counters()
 classifier = nn.Sequential([
     nn.Input(shape=(2,)),
     Dense(10, activation="relu"),
@@ -154,6 +156,7 @@ $-\\log p_{\\text{true class}}$. This time `verbose=2` prints one line per epoch
 (x_train, y_train), (x_test, y_test) = nn.datasets.load_digits()
 print("train", x_train.shape, y_train.shape, " test", x_test.shape, y_test.shape)
 
+nn.layers.reset_name_counters()
 digits = nn.Sequential([
     nn.Input(shape=(64,)),
     Dense(32, activation="relu"),

@@ -43,7 +43,7 @@ import nn
 import optim
 from nn.layers import Dense
 
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams["figure.dpi"] = 110  # 10-point text is 15 px high
 nn.utils.set_random_seed(0)"""),
     text("""\
 ## Two loss surfaces
@@ -179,6 +179,7 @@ Two hyperparameters, 16 trainings each way:
 def train(learning_rate, momentum, epochs=5):
     \"\"\"Train a fresh, identically initialized network; return it and its validation accuracy.\"\"\"
     nn.utils.set_random_seed(0)
+    nn.layers.reset_name_counters()  # every model's layers are named dense, dense_1
     model = nn.Sequential([nn.Input(shape=(64,)), Dense(32, activation="relu"),
                            Dense(10, activation="softmax")])
     model.compile(optimizer=optim.SGD(learning_rate=learning_rate, momentum=momentum),
@@ -199,15 +200,17 @@ for search, settings in [("grid", grid), ("random", draws)]:
     print(f"{search:>6} search: best lr = {lr:.3g}, momentum = {mu:.2f}, "
           f"validation accuracy = {accuracy:.3f}")"""),
     code("""\
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
 for ax, search in zip(axes, ["grid", "random"]):
     lrs, mus, _, accuracies = zip(*results[search])
     points = ax.scatter(lrs, mus, c=accuracies, cmap="viridis", vmin=0, vmax=1, s=60)
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     ax.set_ylabel("momentum")
-    ax.set_title(f"{search} search (colour: validation accuracy)", fontsize=10)
-fig.colorbar(points, ax=axes[1])
+    ax.set_title(f"{search} search", fontsize=10)
+# One colour scale for both searches, under them, so it sits between no two panels.
+fig.colorbar(points, ax=axes[:2], location="bottom", shrink=0.5, aspect=40,
+             label="validation accuracy (colour of each point)")
 for search, marker in [("grid", "s"), ("random", "o")]:
     lrs, _, _, accuracies = zip(*results[search])
     axes[2].scatter(lrs, accuracies, marker=marker, label=search, alpha=0.7)

@@ -37,7 +37,7 @@ from nn.initializers import RandomNormal
 from nn.layers import Dense, Dropout
 from nn.regularizers import L2
 
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams["figure.dpi"] = 110  # 10-point text is 15 px high
 nn.utils.set_random_seed(0)
 (x_train, y_train), (x_test, y_test) = nn.datasets.load_digits()"""),
     text("""\
@@ -62,6 +62,7 @@ x_batch, y_batch = x_train[:256], y_train[:256]
 
 
 def deep_net(activation, initializer, depth=10, width=32):
+    nn.layers.reset_name_counters()  # each model's layers are named dense, dense_1, ...
     hidden = [Dense(width, activation=activation, kernel_initializer=initializer)
               for _ in range(depth)]
     return nn.Sequential([nn.Input(shape=(64,)), *hidden, Dense(10)]), hidden
@@ -99,13 +100,16 @@ gets over 100,000 times less than the last. The tanh and ReLU nets pass it throu
 unchanged. The consequence shows up as soon as we train (Adam, 5 epochs):"""),
     code("""\
 fig, ax = plt.subplots(figsize=(6, 3.4))
+gradient_norms = {}  # per activation: ||dL/dW|| of every layer, epoch by epoch
 for activation, initializer in [("sigmoid", "glorot_uniform"), ("tanh", "glorot_uniform"),
                                 ("relu", "he_normal")]:
     nn.utils.set_random_seed(0)
     model, _ = deep_net(activation, initializer)
     model.compile(optimizer="adam",
                   loss=nn.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(x_train, y_train, epochs=5, verbose=0)
+    gradient_norms[activation] = nn.callbacks.GradientNorms()
+    history = model.fit(x_train, y_train, epochs=5, verbose=0,
+                        callbacks=[gradient_norms[activation]])
     ax.plot(range(1, 6), history.history["loss"], "o-", label=f"{activation}, {initializer}")
 ax.set_xticks(range(1, 6))
 ax.set_xlabel("epoch")
@@ -118,6 +122,11 @@ The deep sigmoid net stays at $\\ln 10 \\approx 2.30$, the loss of a uniform gue
 its early layers get almost no gradient, so they stay random and the layers above have nothing
 useful to work with.
 
+The `nn.callbacks.GradientNorms()` passed to `fit` measured the same norms during training, after
+every batch, and kept each epoch's mean per layer (`dense` is next to the input, `dense_10` the
+output layer). For the sigmoid net the gap does not close as training goes on:"""),
+    code("""gradient_norms["sigmoid"].plot()"""),
+    text("""\
 ## 2. Initialization
 
 For a ReLU layer with $n$ inputs and weights of variance $\\mathrm{Var}(w)$, the output's second
@@ -172,6 +181,7 @@ def cross_entropy(y_true, y_pred):
 
 
 def big_net(regularizer=None, dropout=0.0):
+    nn.layers.reset_name_counters()
     layers = [nn.Input(shape=(64,))]
     for _ in range(2):
         layers.append(Dense(256, activation="relu", kernel_regularizer=regularizer))
@@ -256,6 +266,7 @@ the noise. We measure it on the first layer's weights of a small net (64 → 64 
 against the gradient on all 1,150 training images, over 50 random batches per size."""),
     code("""\
 def small_net():
+    nn.layers.reset_name_counters()
     return nn.Sequential([nn.Input(shape=(64,)), Dense(64, activation="relu"),
                           Dense(10, activation="softmax")])
 
@@ -297,7 +308,8 @@ The measured error follows $1/\\sqrt{B}$ and drops a little below it at $B = 256
 is a sizeable part of the 1,150 images (sampling without replacement).
 
 Now training, 20 epochs with plain SGD. On the left the same learning rate 0.05 for every batch
-size; on the right the learning rate grows with the batch (0.05 × B/8)."""),
+size; on the right the learning rate grows with the batch, $\\eta = 0.05 \\times B/8$: 0.2 for
+$B = 32$, 0.8 for $B = 128$ and 7.2 for the full batch of 1,150."""),
     code("""\
 def train_with_batches(batch_size, learning_rate):
     nn.utils.set_random_seed(0)
@@ -313,9 +325,13 @@ epochs = range(1, 21)
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
 for size in [8, 32, 128, 1150]:
     left.plot(epochs, train_with_batches(size, 0.05), label=f"B = {size}")
-for size, learning_rate in [(8, 0.05), (32, 0.2), (128, 0.8), (1150, 2.0)]:
-    right.plot(epochs, train_with_batches(size, learning_rate),
-               label=f"B = {size}, lr = {learning_rate}")
+for size in [8, 32, 128, 1150]:
+    learning_rate = 0.05 * size / 8
+    losses = train_with_batches(size, learning_rate)
+    (line,) = right.plot(epochs, losses, label=f"B = {size}, lr = {learning_rate:.2g}")
+    if max(losses) > 2.6:  # above the chart: say where it went
+        right.text(20, 2.45, f"B = {size}: the loss climbs to {max(losses):.1f}, off the chart",
+                   ha="right", va="top", color=line.get_color(), fontsize=9)
 left.set_title("same learning rate (0.05)")
 right.set_title("learning rate scaled with the batch")
 left.set_ylabel("validation loss")
@@ -330,8 +346,10 @@ Left: with one learning rate, small batches win *per epoch* simply because they 
 (1,150 / B per epoch); the full batch takes only 20 steps in all. Right: multiplying the
 learning rate by 4 when the batch grows by 4 gives nearly the same curve with 4 times fewer
 steps, and each step on a bigger batch is one large, efficient matrix product. The rule breaks
-down when the learning rate becomes too large for the loss surface: the full batch at
-$\\eta = 2$ is unstable, its loss jumping off the chart (notebook 04 showed the same edge on a 2-D bowl).
+down when the learning rate becomes too large for the loss surface: for the full batch the rule
+asks for $\\eta = 7.2$, and within three epochs its loss climbs above 13, where the network is
+confidently wrong on almost every image (notebook 04 showed the same edge on a 2-D bowl). Past
+some batch size the learning rate must stop growing.
 
 **Summary.** Prefer ReLU-like activations in deep nets and initialize them with He's rule (Glorot
 for tanh/sigmoid); watch a validation set and fight overfitting with L2, Dropout or early

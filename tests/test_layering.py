@@ -4,7 +4,8 @@
   end, IPython and ipywidgets); never nn or optim.
 - optim imports autograd and numpy; never nn.
 - nn imports autograd, optim, numpy and tqdm (ipywidgets optionally, for notebook progress bars;
-  tensorboardX optionally, for the TensorBoard callback).
+  tensorboardX optionally, for the TensorBoard callback; matplotlib and IPython optionally, for
+  nn.plots and the LivePlot callback).
 - Within nn and optim no two modules import each other, directly or round a longer cycle.
 Standard-library imports are free everywhere.
 """
@@ -23,7 +24,8 @@ ALLOWED = {
     "autograd": {"autograd", "numpy"},
     "autograd/viz": {"autograd", "numpy", "graphviz", "IPython", "ipywidgets"},
     "optim": {"optim", "autograd", "numpy"},
-    "nn": {"nn", "autograd", "optim", "numpy", "tqdm", "ipywidgets", "tensorboardX"},
+    "nn": {"nn", "autograd", "optim", "numpy", "tqdm", "ipywidgets", "tensorboardX", "matplotlib",
+           "IPython"},
 }
 
 

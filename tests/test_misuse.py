@@ -38,6 +38,13 @@ class Case:
 
 
 # ---- small programs the rows share --------------------------------------------------------------
+def backed_up() -> ag.Tensor:
+    """A loss whose backward() has already run (and freed its graph)."""
+    loss = (leaf([1.0, 2.0]) * 3.0).sum()
+    loss.backward()
+    return loss
+
+
 def leaf(values: Any) -> ag.Tensor:
     return ag.Tensor(values, requires_grad=True, dtype="float64")
 
@@ -236,6 +243,15 @@ CASES = [
          "has not been built", "Input(shape=...)"),
     Case("set_weights_count", lambda _: mlp().set_weights([np.ones((4, 8))]), ValueError,
          "has 4 weight arrays but was given 1", "one array per weight"),
+    Case("lstm_on_flat_features", lambda _: nn.Sequential([Input(shape=(4,)), nn.layers.LSTM(3)]), ValueError,
+         "needs inputs of shape (batch, steps, features)",
+         "got (None, 4); a sequence of integers goes through an Embedding"),
+    Case("lstm_stateful", lambda _: nn.layers.LSTM(3, stateful=True), ValueError,
+         "stateful=True", "pass initial_state= to continue a sequence"),
+    Case("embedding_index_too_big", lambda _: nn.layers.Embedding(5, 2)(np.array([[1, 7]])), ValueError,
+         "indices must lie in 0..4, but the input holds 7", "raise input_dim to the vocabulary size"),
+    Case("bidirectional_of_dense", lambda _: nn.layers.Bidirectional(Dense(3)), ValueError,
+         "wraps a recurrent layer", "such as LSTM(32)"),
     # nn: losses and targets
     Case("loss_shape", lambda _: nn.losses.mean_squared_error(np.ones((4, 3)), np.ones((4, 2))),
          ValueError, "y_true has shape (4, 3) but y_pred has shape (4, 2)", "Reshape y_true to (4, 2)"),
@@ -364,6 +380,24 @@ CASES = [
          "unknown rankdir='up'", "valid values are"),
     Case("stepper_constant", lambda _: viz.Stepper(ag.Tensor([1.0]).sum()), ValueError,
          "does not require grad", "backward pass"),
+    Case("draw_grads_of_a_vector", lambda _: viz.draw(leaf([1.0, 2.0]) * 2, grads=True), ValueError,
+         "root holding one number", "draw its .sum() or .mean()"),
+    Case("draw_grads_after_backward", lambda _: viz.draw(backed_up(), grads=True), RuntimeError,
+         "already freed by backward()", "Draw it before calling loss.backward()"),
+    Case("draw_grads_unknown", lambda _: viz.draw(leaf([1.0]).sum(), grads="all"), ValueError,
+         "grads='all' is not one of", "True shows d(root)/d(node)"),
+    # nn.layers: convolution, pooling, normalization
+    Case("conv2d_grey_images_without_channel_axis",
+         lambda _: nn.Sequential([Input(shape=(8, 8)), nn.layers.Conv2D(8, 3)]), ValueError,
+         "expects 4-D inputs (batch, height, width, channels)", "add one with x[..., None]"),
+    Case("conv2d_channels_first", lambda _: nn.layers.Conv2D(8, 3, data_format="channels_first"), ValueError,
+         'data_format must be "channels_last"', "np.moveaxis(x, 1, -1)"),
+    Case("conv2d_input_smaller_than_kernel", lambda _: nn.layers.Conv2D(8, 5)(np.ones((1, 3, 3, 1))), ValueError,
+         "smaller than the kernel (5, 5)", 'use padding="same"'),
+    Case("pooling_window_too_large", lambda _: nn.layers.MaxPooling2D(4)(np.ones((1, 3, 3, 1))), ValueError,
+         "smaller than pool_size=(4, 4)", 'use padding="same"'),
+    Case("normalization_half_statistics", lambda _: nn.layers.Normalization(mean=0.5), ValueError,
+         "give both mean and variance", "then call adapt(data)"),
     # nn: the functional API, models and layers of your own
     Case("keras_tensor_math", lambda _: Input(shape=(3,)) + Input(shape=(3,)), TypeError,
          "is a placeholder without values", "nn.layers.Add()([a, b])"),

@@ -2,6 +2,7 @@
 and un-broadcasting gradients."""
 from __future__ import annotations
 
+import math
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +21,7 @@ def namespace(x: Any) -> ModuleType:
 
 def array(x: Any) -> np.ndarray:
     """The ndarray behind a Tensor, or the array itself."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def lift(x: Any, like: Tensor | None = None) -> Tensor:
@@ -28,10 +29,10 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     stays float32 (no silent upcast) and float64 stays float64."""
     if isinstance(x, Tensor):
         return x
-    if like is not None and like.data.dtype.kind == "f":
+    if like is not None and like._data.dtype.kind == "f":
         if (type(x) is float or type(x) is int) and x != 0:  # keep the sign of -0.0
-            return _constant(x, like.data.dtype)
-        return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+            return _constant(x, like._data.dtype)
+        return Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
     return Tensor(x)
 
 
@@ -59,7 +60,7 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         if isinstance(b, Tensor):
             return a, b
         if type(b) is float or type(b) is int:  # the common `x * 0.5`: a constant made before
-            constant = _CONSTANTS.get((b, a.data.dtype))
+            constant = _CONSTANTS.get((b, a._data.dtype))
             if constant is not None:
                 return a, constant
         return a, lift(b, a)
@@ -78,8 +79,10 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     extra = grad.ndim - len(shape)
     stretched = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
-    if stretched == (0,) and grad.ndim == 2:  # a bias added to every row: the common case
-        return matrix_sum(grad, 0).reshape(shape)
+    if stretched and stretched == tuple(range(len(stretched))) and grad.size:
+        # A bias added along the leading axes (every row, every pixel): the common case.
+        rows = math.prod(grad.shape[:len(stretched)])
+        return matrix_sum(grad.reshape((rows, grad.size // rows)), 0).reshape(shape)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad.reshape(shape)

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from autograd.function import Function
-from autograd.ops._common import lift_pair
+from autograd.ops._common import lift, lift_pair, unbroadcast
 from autograd.ops._windows import Padding, Window, check_fits, int_pair, padded, resolve_padding
 from autograd.tensor import Tensor
 
@@ -110,26 +110,36 @@ class Conv2d(Function):
     """
 
     name = "conv2d"
-    derivatives = ("conv_transpose2d(grad, {1})", "{0} correlated with grad")
+    derivatives = ("conv_transpose2d(grad, {1})", "{0} correlated with grad", "grad summed over every position")
 
-    def __init__(self, window: Window, groups: int) -> None:
-        self.window, self.groups = window, groups
+    def __init__(self, window: Window, groups: int, keep_columns: bool = True) -> None:
+        self.window, self.groups, self.keep_columns = window, groups, keep_columns
 
-    def forward(self, x, w):
+    def forward(self, x, w, bias=None):
         n, height, width, _ = x.shape
-        self.saved = columns(x, self.window, self.groups)
-        return convolve(self.saved, w, (n, *self.window.output_size(height, width), w.shape[-1]))
+        cols = columns(x, self.window, self.groups)
+        # The columns serve the kernel gradient only: a kernel without one (frozen) frees them now.
+        self.saved = cols if self.keep_columns else None
+        out = convolve(cols, w, (n, *self.window.output_size(height, width), w.shape[-1]))
+        if bias is not None:  # added in place: no second output-sized array
+            out += bias
+        return out
 
     def backward(self, grad, out):
-        x, w = self.inputs(grad)
-        need_x, need_w = self.needs_input_grad
+        x, w = self.inputs(grad)[:2]
+        needs = self.needs_input_grad
         window, groups = self.window, self.groups
         if isinstance(grad, Tensor):
-            return (ConvTranspose2d.apply(grad, w, window=window, groups=groups, out_hw=x.shape[1:3])
-                    if need_x else None,
-                    recorded_kernel_gradient(x, grad, window, groups, w.shape) if need_w else None)
-        return (input_gradient(grad, w, window, groups, x.shape) if need_x else None,
-                kernel_gradient(self.saved, grad, w.shape) if need_w else None)
+            grads = (ConvTranspose2d.apply(grad, w, window=window, groups=groups, out_hw=x.shape[1:3])
+                     if needs[0] else None,
+                     recorded_kernel_gradient(x, grad, window, groups, w.shape) if needs[1] else None)
+        else:
+            cols = self.saved if self.saved is not None or not needs[1] else columns(x, window, groups)
+            grads = (input_gradient(grad, w, window, groups, x.shape) if needs[0] else None,
+                     kernel_gradient(cols, grad, w.shape) if needs[1] else None)
+        if len(self.parents) == 3:
+            grads += (unbroadcast(grad, (w.shape[-1],)) if needs[2] else None,)
+        return grads
 
 
 class ConvTranspose2d(Function):
@@ -187,6 +197,17 @@ def _check_channels(op: str, x_shape: tuple, k_shape: tuple, groups: int, rank: 
                          f"there (in_channels // groups).")
 
 
+def _bias(op: str, bias: Optional[Any], kernel: Tensor) -> tuple[Tensor, ...]:
+    """() without a bias, else (bias,) as a Tensor of the kernel's dtype, one per output channel."""
+    if bias is None:
+        return ()
+    bias = lift(bias, kernel)
+    if bias.shape != (kernel.shape[-1],):
+        raise ValueError(f"{op}: the bias must have shape ({kernel.shape[-1]},), one value per output channel of "
+                         f"the kernel of shape {kernel.shape}; got shape {bias.shape}.")
+    return (bias,)
+
+
 def _conv_window(op: str, x_shape: tuple, k_shape: tuple, stride: Any, padding: Padding,
                  dilation: Any, groups: Any, rank: int) -> Window:
     _check_channels(op, x_shape, k_shape, groups, rank)
@@ -199,8 +220,8 @@ def _conv_window(op: str, x_shape: tuple, k_shape: tuple, stride: Any, padding: 
 
 
 def conv2d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dilation: Any = 1,
-           groups: int = 1) -> Tensor:
-    """2-D convolution (cross-correlation), channels last, no bias (a layer adds it).
+           groups: int = 1, bias: Optional[Any] = None) -> Tensor:
+    """2-D convolution (cross-correlation), channels last, plus an optional bias per output channel.
 
     Args:
         x: (batch, height, width, in_channels), NHWC.
@@ -214,25 +235,30 @@ def conv2d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dil
             reads group o // (out_channels // groups). groups == in_channels is a depthwise
             convolution: a Keras DepthwiseConv2D kernel (kh, kw, in, mult) reshaped to
             (kh, kw, 1, in * mult).
+        bias: None, or (out_channels,) added to every position in the same step (a layer's bias;
+            its gradient is grad summed over batch, height and width).
 
     Returns:
         (batch, out_h, out_w, out_channels), out = (padded - dilated kernel) // stride + 1.
     """
     x, kernel = lift_pair(x, kernel)
     window = _conv_window("conv2d", x.shape, kernel.shape, stride, padding, dilation, groups, 2)
-    return Conv2d.apply(x, kernel, window=window, groups=int(groups))
+    return Conv2d.apply(x, kernel, *_bias("conv2d", bias, kernel), window=window, groups=int(groups),
+                        keep_columns=kernel.requires_grad)
 
 
 def conv1d(x: Any, kernel: Any, stride: Any = 1, padding: Padding = "valid", dilation: Any = 1,
-           groups: int = 1) -> Tensor:
+           groups: int = 1, bias: Optional[Any] = None) -> Tensor:
     """1-D convolution, channels last: x (batch, length, in_channels), NWC; kernel
     (kernel_length, in_channels // groups, out_channels), WIO as in Keras; padding "valid",
-    "same", an int or (left, right). A conv2d over a height of 1 (see conv2d)."""
+    "same", an int or (left, right); bias None or (out_channels,). A conv2d over a height of 1
+    (see conv2d)."""
     x, kernel = lift_pair(x, kernel)
     window = _conv_window("conv1d", x.shape, kernel.shape, stride, padding, dilation, groups, 1)
     n, length, channels = x.shape
     out = Conv2d.apply(x.reshape((n, 1, length, channels)), kernel.reshape((1,) + kernel.shape),
-                       window=window, groups=int(groups))
+                       *_bias("conv1d", bias, kernel), window=window, groups=int(groups),
+                       keep_columns=kernel.requires_grad)
     return out.reshape((n,) + out.shape[2:])
 
 

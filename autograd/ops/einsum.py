@@ -13,6 +13,7 @@ import numpy as np
 from autograd.function import Function
 from autograd.ops._common import lift, lift_pair
 from autograd.ops.arithmetic import mul
+from autograd.ops.linalg import matmul
 from autograd.ops.shape import broadcast_to, reshape
 from autograd.tensor import Tensor
 
@@ -217,3 +218,15 @@ def outer(a: Any, b: Any) -> Tensor:
     numpy.outer. A product that broadcasts a column against a row, so no new gradient rule."""
     a, b = lift_pair(a, b)
     return mul(reshape(a, (-1, 1)), reshape(b, (1, -1)))
+
+
+def dot(a: Any, b: Any) -> Tensor:
+    """numpy.dot: a product by a scalar when either is 0-d, else the sum over a's last axis and
+    b's second-to-last (its only axis when 1-D); for 1-D and 2-D operands this is matmul."""
+    a, b = lift_pair(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        return mul(a, b)
+    if b.ndim <= 2:
+        return matmul(a, b)
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 2]))
+

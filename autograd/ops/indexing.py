@@ -14,6 +14,7 @@ import numpy as np
 from autograd._state import state
 from autograd.dtypes import get_default_dtype
 from autograd.function import Function
+from autograd.inplace import mark_changed
 from autograd.ops._common import lift, namespace, unbroadcast
 from autograd.ops.elementwise import where
 from autograd.ops.shape import axis_index, reshape
@@ -353,6 +354,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
         raise ValueError(f"t[index] = value: {_described(t)} is read-only (a broadcast view or a shared "
                          "constant); write into a copy, autograd.Tensor(t.data.copy()), instead.")
     t.data[_normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+    mark_changed(t)  # nodes that saved t see the change before their backward
 
 
 def _described(t: Tensor) -> str:

@@ -12,7 +12,8 @@ by 1/count for the average, by 1 at the window's first maximum for the max.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+import itertools
+from typing import Any, Iterable, Iterator, Optional
 
 import numpy as np
 
@@ -23,27 +24,36 @@ from autograd.ops.indexing import ScatterAdd
 from autograd.tensor import Tensor
 
 
-def spread(grad: Any, window: Window, x_shape: tuple[int, ...], weight: Callable[[int], Any]) -> Any:
-    """The input gradient of a pooling: for each window cell k, weight(k) * grad added back at
-    the input cells that k read. On Tensors every step is a recorded op (differentiable again)."""
+def spread(grad: Any, window: Window, x_shape: tuple[int, ...], weights: Iterable[Any]) -> Any:
+    """The input gradient of a pooling: for each window cell k, weights[k] * grad added back at
+    the input cells that k read (`weights` gives one per cell, in the order of
+    `window.offsets`). On Tensors every step is a recorded op (differentiable again)."""
     n, height, width, channels = x_shape
     shape = (n, *window.padded_size(height, width), channels)
-    cells = enumerate(window.offsets(grad.shape[1:3]))
+    cells = zip(window.offsets(grad.shape[1:3]), weights)
     if isinstance(grad, Tensor):
         total = None
-        for k, (_, _, index) in cells:
-            term = ScatterAdd.apply(grad * weight(k), shape=shape, index=index)
+        for (_, _, index), weight in cells:
+            term = ScatterAdd.apply(grad * weight, shape=shape, index=index)
             total = term if total is None else total + term
         return total[window.interior(height, width)]
     result = np.zeros(shape, dtype=grad.dtype)
-    for k, (_, _, index) in cells:
-        result[index] += grad * weight(k)
+    # Windows side by side (stride >= size) read each cell at most once: write, don't add.
+    disjoint = all(step >= size for step, size in zip(window.stride, window.size))
+    for (_, _, index), weight in cells:
+        if disjoint:
+            np.multiply(grad, weight, out=result[index])
+        else:
+            result[index] += grad * weight
     return result[window.interior(height, width)]
 
 
 class MaxPool2d(Function):
     """out = the largest value of each window. The gradient goes to the window's first maximum
-    in row-major order (ties: the top-left one wins), as in PyTorch and TensorFlow."""
+    in row-major order (ties: the top-left one wins), as in PyTorch and TensorFlow.
+
+    The forward keeps only running maxima (one np.maximum per window cell); the backward finds
+    each window's first maximum again by comparing every cell with the output."""
 
     name = "max_pool2d"
     derivatives = ("1 at each window's first maximum, 0 elsewhere",)
@@ -54,20 +64,31 @@ class MaxPool2d(Function):
     def forward(self, x):
         lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xp = padded(x, self.window.pads, lowest)
-        best, winner = None, None
-        for k, (_, _, index) in enumerate(self.window.offsets(self.window.output_size(*x.shape[1:3]))):
+        best = None
+        for _, _, index in self.window.offsets(self.window.output_size(*x.shape[1:3])):
             if best is None:
-                best, winner = xp[index].copy(), np.zeros(xp[index].shape, dtype=np.int32)
-                continue
-            better = xp[index] > best  # strictly: an equal later cell does not take the place
-            np.copyto(best, xp[index], where=better)
-            np.copyto(winner, k, where=better)
-        self.saved = winner
+                best = xp[index].copy()
+            else:
+                np.maximum(best, xp[index], out=best)
+        self.saved = xp
         return best
 
+    def first_maxima(self, out: np.ndarray) -> Iterator[np.ndarray]:
+        """For each window cell k in turn: where it holds its window's first maximum (row-major
+        order), one boolean array at a time."""
+        taken = None
+        for _, _, index in self.window.offsets(out.shape[1:3]):
+            hit = np.equal(self.saved[index], out)
+            if taken is None:
+                taken = hit.copy()
+            else:
+                np.greater(hit, taken, out=hit)  # on booleans a > b is "a and not b": not taken yet
+                np.logical_or(taken, hit, out=taken)
+            yield hit
+
     def backward(self, grad, out):
-        winner = self.saved
-        return (spread(grad, self.window, self.parents[0].shape, lambda k: winner == k),)
+        maxima = self.first_maxima(out.data if isinstance(out, Tensor) else out)
+        return (spread(grad, self.window, self.parents[0].shape, maxima),)
 
 
 def counts(window: Window, in_hw: tuple[int, int], dtype: np.dtype) -> np.ndarray:
@@ -104,7 +125,7 @@ class AvgPool2d(Function):
     def backward(self, grad, out):
         shape = self.parents[0].shape
         share = 1 / counts(self.window, shape[1:3], grad.dtype)
-        return (spread(grad, self.window, shape, lambda k: share),)
+        return (spread(grad, self.window, shape, itertools.repeat(share)),)
 
 
 def _pool_window(op: str, x_shape: tuple, pool_size: Any, stride: Optional[Any], padding: Any,

@@ -11,7 +11,8 @@ from typing import Optional, Sequence
 
 import graphviz
 
-from autograd.viz.draw import RANKDIRS, Drawing, _Clusters
+from autograd.viz.clusters import Clusters
+from autograd.viz.draw import RANKDIRS, Drawing
 
 HEADER_COLOR = "#1f2937"
 
@@ -52,7 +53,7 @@ def diagram(boxes: Sequence[Box], arrows: Sequence[tuple[str, str]], rankdir: st
     dot = graphviz.Digraph("diagram", graph_attr=graph_attr,
                            node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "plaintext", "margin": "0"},
                            edge_attr={"color": "#374151"})
-    clusters = _Clusters(dot)
+    clusters = Clusters(dot)
     for box in boxes:
         clusters.at(box.group).node(box.key, _label(box))
     seen: set[tuple[str, str]] = set()

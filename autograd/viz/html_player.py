@@ -2,9 +2,12 @@
 output) and, in a live notebook with ipywidgets installed, an interactive widget."""
 from __future__ import annotations
 
+import hashlib
 import html
-import uuid
+import itertools
 from typing import Any
+
+_player_numbers = itertools.count(1)
 
 _PLAYER_STYLE = """
 .cr-player { font-family: Helvetica, Arial, sans-serif; }
@@ -35,8 +38,9 @@ _PLAYER_SCRIPT = """
   slider.oninput = function () { show(+slider.value); };
   root.tabIndex = 0;
   root.onkeydown = function (e) {
-    if (e.key === "ArrowLeft") { show(+slider.value - 1); }
-    if (e.key === "ArrowRight") { show(+slider.value + 1); }
+    if (e.target === slider) { return; }  // the slider steps on its own arrow keys
+    if (e.key === "ArrowLeft") { show(+slider.value - 1); e.preventDefault(); }
+    if (e.key === "ArrowRight") { show(+slider.value + 1); e.preventDefault(); }
   };
   show(0);
 })();
@@ -51,7 +55,10 @@ def inline_svg(svg: str) -> str:
 
 def player_fragment(svgs: list[str], captions: list[str]) -> str:
     """A <div> holding every frame (one visible at a time), with Prev/Next buttons and a slider."""
-    player_id = f"cr-player-{uuid.uuid4().hex[:12]}"
+    # From the content (so a rebuilt page or notebook does not change) and a count (so two
+    # identical players on one page still get different ids).
+    digest = hashlib.sha1("".join(captions + svgs).encode()).hexdigest()[:10]
+    player_id = f"cr-player-{digest}-{next(_player_numbers)}"
     frames = "\n".join(
         f'<div class="cr-frame" data-frame="{k}" data-caption="{html.escape(caption)}" '
         f'style="display:{"block" if k == 0 else "none"}">{inline_svg(svg)}</div>'
@@ -67,10 +74,14 @@ def player_fragment(svgs: list[str], captions: list[str]) -> str:
 
 
 def full_page(fragment: str, title: str) -> str:
-    """A complete HTML document around `fragment`; it loads nothing from the network."""
+    """A complete HTML document around `fragment`; it loads nothing from the network.
+
+    The player has the keyboard from the start, so the arrow keys step at once.
+    """
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title></head>\n<body>\n<h3>{html.escape(title)}</h3>\n"
-            f"{fragment}\n</body></html>\n")
+            f"{fragment}\n<script>document.querySelector(\".cr-player\").focus();</script>\n"
+            "</body></html>\n")
 
 
 def notebook_player(stepper: Any) -> Any:
@@ -80,7 +91,7 @@ def notebook_player(stepper: Any) -> Any:
     except ImportError:
         from IPython.display import HTML
         return HTML(stepper.html())
-    frames = list(stepper)
+    frames = [stepper.frame(k, caption_in_picture=False) for k in range(len(stepper))]
     svgs = [inline_svg(f.pipe("svg").decode("utf-8")) for f in frames]
     captions = [f.caption for f in frames]
     play = ipywidgets.Play(min=0, max=len(svgs) - 1, interval=1200)

@@ -5,6 +5,7 @@ Labels are Graphviz HTML-like labels, so every piece of user text goes through `
 from __future__ import annotations
 
 import html
+import re
 from typing import Optional, Sequence
 
 import numpy as np
@@ -56,25 +57,27 @@ def tensor_kind(t: Tensor, root_ids: set[int]) -> str:
     return "input"
 
 
-def format_number(x: float) -> str:
-    """Four significant digits, without numpy's trailing dots."""
-    return f"{float(x):.4g}"
+def format_number(x: float, digits: int = 4) -> str:
+    """`digits` significant digits, without numpy's trailing dots; -0 reads 0."""
+    return f"{float(x) + 0.0:.{digits}g}"
 
 
 def format_array(data: np.ndarray, max_elements: int) -> str:
-    """The values when there are at most `max_elements`, otherwise mean, std, min and max."""
+    """One line: the values when there are at most `max_elements`, otherwise 'mean ± std in
+    [min, max]' (a 4x1 array reads `[[1.], [1.], [1.], [1.]]`, never a column of lines)."""
     data = np.asarray(data)
     if data.size <= max_elements:
         if data.ndim == 0:
             return format_number(data)
-        if data.dtype.kind in "fc":
-            return np.array2string(data, precision=4, separator=", ", suppress_small=True)
-        return np.array2string(data, separator=", ")
+        # Each number on its own (no padding to a common width), rows joined onto one line.
+        text = np.array2string(data, separator=", ", max_line_width=10_000,
+                               formatter={"float_kind": format_number})
+        return " ".join(text.split())
     if data.dtype.kind not in "fciub":
         return f"{data.size} elements"
     values = data.astype(np.float64)
-    return (f"mean {format_number(values.mean())} std {format_number(values.std())}\n"
-            f"min {format_number(values.min())} max {format_number(values.max())}")
+    return (f"{format_number(values.mean(), 3)} ± {format_number(values.std(), 3)} in "
+            f"[{format_number(values.min(), 3)}, {format_number(values.max(), 3)}]")
 
 
 def _text(s: str) -> str:
@@ -116,21 +119,32 @@ def op_label(fn: Function) -> str:
     return "<" + _text(op_text(fn)) + ">"
 
 
+def operand(name: str) -> str:
+    """`name` ready to sit next to an operator: parenthesised unless it is a plain name or
+    number, so '∂n/∂(x1*w1 + x2*w2)' cannot be misread as '∂n/∂x1 * w1 + ...'."""
+    return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
+
+
 def expression_text(fn: Function, out_name: str, input_names: Sequence[str]) -> str:
     """How the op computed its output, e.g. 'n = x1 * w1' or 'y = tanh(n)'."""
     if fn.symbol in INFIX_SYMBOLS and len(input_names) == 2:
-        return f"{out_name} = {input_names[0]} {fn.symbol} {input_names[1]}"
+        return f"{out_name} = {operand(input_names[0])} {fn.symbol} {operand(input_names[1])}"
     return f"{out_name} = {op_text(fn)}({', '.join(input_names)})"
 
 
 def local_derivative_text(fn: Function, out_name: str, input_names: Sequence[str], index: int) -> str:
     """'∂out/∂input = rule' for input `index` of `fn`, e.g. '∂n/∂x1 = w1' for n = x1 * w1.
 
-    The rule is the op's own `derivatives` entry, written beside its backward.
+    The rule is the op's own `derivatives` entry, written beside its backward; names that
+    contain operators are parenthesised.
     """
     rules = fn.derivatives
+    operands = [operand(name) for name in input_names]
     if not rules:  # a Function written outside autograd.ops may not state its rule
         rule = f"see {type(fn).__name__}.backward"
     else:
-        rule = rules[min(index, len(rules) - 1)].format(*input_names, out=out_name)
-    return f"∂{out_name}/∂{input_names[index]} = {rule}"
+        template = rules[min(index, len(rules) - 1)]
+        for k, name in enumerate(input_names):  # 'tanh({0})' needs no second pair of brackets
+            template = template.replace(f"({{{k}}})", "(" + name.replace("{", "{{").replace("}", "}}") + ")")
+        rule = template.format(*operands, out=operand(out_name))
+    return f"∂{operand(out_name)}/∂{operands[index]} = {rule}"

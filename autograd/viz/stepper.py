@@ -14,17 +14,11 @@ from typing import Any, Iterator, Optional, Union
 
 import numpy as np
 
-from autograd.engine import run_backward
 from autograd.function import Function
 from autograd.tensor import Tensor
 from autograd.viz.draw import FrameMarks, Drawing, build_digraph
-from autograd.viz.graph import DEFAULT_MAX_NODES, GroupBy, collect_graph
-from autograd.viz.labels import expression_text, format_array, local_derivative_text
-
-FREED_MESSAGE = (
-    "Stepper: the graph of this loss was already freed by backward(), so its backward pass "
-    "cannot be replayed. Build the Stepper before calling loss.backward(), or call "
-    "loss.backward(retain_graph=True).")
+from autograd.viz.graph import DEFAULT_MAX_NODES, GroupBy, backward_walk, collect_graph
+from autograd.viz.labels import expression_text, format_array, local_derivative_text, operand
 
 
 @dataclass
@@ -57,7 +51,8 @@ class Stepper:
     Args:
         loss: the output to differentiate; a single number unless `grad` is given.
         grad: dL/d(loss) for a non-scalar output (default 1).
-        show_values, rankdir, max_elements, group, max_nodes: as in `draw`.
+        show_values, rankdir, max_elements, group, max_nodes: as in `draw`; with
+            rankdir="auto" every frame flows the same way, the one that suits the last frame.
 
     Example:
         >>> stepper = Stepper(loss)        # before loss.backward()
@@ -66,21 +61,18 @@ class Stepper:
     """
 
     def __init__(self, loss: Tensor, grad: Any = None, *, show_values: bool = True,
-                 rankdir: str = "LR", max_elements: int = 6, group: GroupBy = None,
+                 rankdir: str = "auto", max_elements: int = 6, group: GroupBy = "auto",
                  max_nodes: Optional[int] = DEFAULT_MAX_NODES) -> None:
         self.loss = loss
         self.graph = collect_graph([loss])
         if not loss.requires_grad:
             raise ValueError("Stepper: the loss does not require grad, so it has no backward pass; "
                              "create the tensors you want gradients for with requires_grad=True.")
-        if any(fn.freed for fn, _ in self.graph.ops):
-            raise RuntimeError(FREED_MESSAGE)
         self.options = dict(show_values=show_values, rankdir=rankdir, max_elements=max_elements,
                             group=group, max_nodes=max_nodes)
         self._grad = grad
-        walk = []  # (tensor, dL/d(tensor), what its op sent to each input), in the engine's order
-        run_backward([loss], [grad], retain_graph=True, create_graph=False, inputs=(),
-                     on_node=lambda t, g, sent: walk.append((t, g, sent)))
+        # (tensor, dL/d(tensor), what its op sent to each input), in the engine's order
+        walk = backward_walk([loss], [grad], "Stepper", "Build the Stepper before calling loss.backward()")
         self.steps = [Step("forward", i, t.grad_fn, t) for i, t in
                       enumerate(t for t, _, _ in reversed(walk) if t.grad_fn is not None)]
         self.forward_count = len(self.steps)
@@ -89,11 +81,13 @@ class Stepper:
                 sent = tuple(None if pg is None or not p.requires_grad else _array(pg)
                              for p, pg in zip(t.grad_fn.parents, sent))
                 index = len(self.steps) - self.forward_count
-                self.steps.append(Step("backward", index, t.grad_fn, t, _array(g), sent))
+                self.steps.append(Step("backward", index, t.grad_fn, t, g, sent))
         self.backward_count = len(self.steps) - self.forward_count
-        self.final_grads = {id(t): _array(g) for t, g, _ in walk if g is not None}
+        self.final_grads = {id(t): g for t, g, _ in walk if g is not None}
         self.root_grad = self.final_grads[id(loss)]
         self.nicknames = self._nicknames()
+        if rankdir == "auto":  # one direction for all frames, or the picture would jump about
+            self.options["rankdir"] = self.frame(-1).digraph.graph_attr["rankdir"]
 
     def _nicknames(self) -> dict[int, str]:
         """A short name for every tensor in captions: its own name, a small constant's value,
@@ -120,19 +114,24 @@ class Stepper:
     def __iter__(self) -> Iterator[Frame]:
         return (self.frame(k) for k in range(len(self)))
 
-    def frame(self, k: int) -> Frame:
-        """Frame k (negative counts from the end): forward frames first, then backward ones."""
+    def frame(self, k: int, caption_in_picture: bool = True) -> Frame:
+        """Frame k (negative counts from the end): forward frames first, then backward ones.
+
+        The players show the caption as text beside the picture, so they draw it without one
+        (`caption_in_picture=False`); `.caption` holds it either way.
+        """
         if not -len(self) <= k < len(self):
             raise IndexError(f"Stepper has {len(self)} frames ({self.forward_count} forward, "
                              f"{self.backward_count} backward); frame {k} does not exist.")
         k %= len(self)
         step = self.steps[k]
         marks = self._forward_marks(step) if step.phase == "forward" else self._backward_marks(k)
-        marks.caption = self._caption(step)
+        caption = self._caption(step)
+        marks.caption = caption if caption_in_picture else ""
         marks.nicknames = self.nicknames
-        digraph = build_digraph(self.graph, show_grads=True, collapse=False, legend=False,
+        digraph = build_digraph(self.graph, grads=marks.grads, collapse=False, legend=False,
                                 marks=marks, **self.options)
-        return Frame(digraph, step, marks.caption, marks.grads)
+        return Frame(digraph, step, caption, marks.grads)
 
     def gradients_until(self, k: int) -> dict[int, np.ndarray]:
         """dL/d(tensor) received so far, by id(tensor), once frame k has been processed."""
@@ -163,9 +162,9 @@ class Stepper:
         edge_labels = {}
         for parent, g in zip(step.fn.parents, step.sent):
             if g is not None:
-                edge_labels[(id(parent), id(step.fn))] = "sends " + _short(g)
+                edge_labels[(id(parent), id(step.fn))] = "sends " + _on_edge(g)
         return FrameMarks(grads=self.gradients_until(k), highlight={id(step.fn), id(step.out)},
-                          notes={id(step.out): "grad arriving " + _short(step.grad_out)},
+                          notes={id(step.out): "grad arriving " + _on_edge(step.grad_out)},
                           edge_labels=edge_labels)
 
     def _caption(self, step: Step) -> str:
@@ -175,7 +174,7 @@ class Stepper:
             return (f"Forward {step.index + 1}/{self.forward_count}: "
                     f"{expression_text(step.fn, out_name, names)} = {_short(step.out.data)}")
         lines = [f"Backward {step.index + 1}/{self.backward_count}: "
-                 f"{expression_text(step.fn, out_name, names)}; dL/d{out_name} = "
+                 f"{expression_text(step.fn, out_name, names)}; dL/d{operand(out_name)} = "
                  f"{_short(step.grad_out)} arrives"]
         for i, g in enumerate(step.sent):
             if g is None:
@@ -184,8 +183,8 @@ class Stepper:
             numeric = _scalar_ratio(g, step.grad_out)
             if numeric is not None and not rule.endswith(f"= {numeric}"):
                 rule += f" = {numeric}"
-            lines.append(f"  {rule}; sends dL/d{names[i]} = dL/d{out_name} · ∂{out_name}/∂{names[i]}"
-                         f" = {_short(g)}")
+            out, name = operand(out_name), operand(names[i])
+            lines.append(f"  {rule}; sends dL/d{name} = dL/d{out} · ∂{out}/∂{name} = {_short(g)}")
         return "\n".join(lines)
 
     # ---- output -----------------------------------------------------------------------------
@@ -200,7 +199,7 @@ class Stepper:
     def html(self) -> str:
         """An HTML fragment with every frame and Prev/Next/slider controls (no network needed)."""
         from autograd.viz.html_player import player_fragment
-        frames = list(self)
+        frames = [self.frame(k, caption_in_picture=False) for k in range(len(self))]
         return player_fragment([f.pipe("svg").decode("utf-8") for f in frames], [f.caption for f in frames])
 
     def to_html(self, path: Union[str, Path]) -> Path:
@@ -235,6 +234,15 @@ def _short(a: np.ndarray) -> str:
     if a.size <= 6:
         return format_array(a, 6)
     return f"an array of shape {a.shape}"
+
+
+def _on_edge(a: np.ndarray) -> str:
+    """What fits on an edge or a node: up to 3 values, else the array's shape (the caption has
+    the values)."""
+    a = np.asarray(a)
+    if a.size <= 3:
+        return format_array(a, 3)
+    return "×".join(str(n) for n in a.shape) + " values"
 
 
 def _scalar_ratio(sent: np.ndarray, arriving: np.ndarray) -> Optional[str]:

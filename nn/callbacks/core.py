@@ -102,6 +102,11 @@ class History(Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
 
+    def plot(self, metrics: Optional[list] = None) -> Any:
+        """The curves as a matplotlib Figure: see `nn.plots.plot_history` (needs matplotlib)."""
+        from nn.plots.history import plot_history
+        return plot_history(self, metrics)
+
 
 def _improvement_test(monitor: str, mode: str, owner: str) -> Callable[[float, float], bool]:
     """"min", "max" or "auto" (max for accuracy-like names) as a comparison ``better(a, b)``."""

@@ -14,6 +14,7 @@ their weights, penalties and added losses count as its own. Called on KerasTenso
 from __future__ import annotations
 
 import re
+import warnings
 from collections import defaultdict
 from typing import Any, Callable, Iterator, Optional, Sequence
 
@@ -22,7 +23,8 @@ import numpy as np
 import autograd as ag
 from nn import initializers, regularizers, saving, tree
 from nn.layers import tracking
-from nn.layers.call_context import call_kwargs, calling, in_call, resolve_training
+from nn.layers.call_context import call_arguments, call_kwargs, calling, in_call, resolve_training
+from nn.layers.masks import any_mask, attach_masks, masks_of
 from nn.layers.node import KerasTensor, Node
 from nn.layers.symbolic import has_keras_tensor, placeholder_outputs, symbolic_inputs
 from nn.utils import to_tensors
@@ -51,8 +53,11 @@ def reset_name_counters() -> None:
 
 
 def snake_case(class_name: str) -> str:
-    """"InputLayer" -> "input_layer": the base of a layer's automatic name."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+    """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
+    base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
+    following a lower-case letter, begins a new word)."""
+    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
@@ -95,6 +100,7 @@ class Layer:
     """
 
     default_name: Optional[str] = None  # overrides snake_case(class name), e.g. "prelu"
+    supports_masking = False  # does the input's mask (see nn.layers.masks) pass to the output?
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -108,8 +114,12 @@ class Layer:
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
-        input_dim = kwargs.pop("input_dim", None)
-        input_shape = kwargs.pop("input_shape", None) if input_dim is None else (input_dim,)
+        input_dim, input_shape = kwargs.pop("input_dim", None), kwargs.pop("input_shape", None)
+        if input_dim is not None:
+            if input_shape is not None:
+                raise ValueError(f"layer {name or type(self).__name__}: got both input_shape={input_shape!r} "
+                                 f"and input_dim={input_dim!r}, which say the same thing; pass only one.")
+            input_shape = (input_dim,)
         if kwargs:
             raise TypeError(f"{type(self).__name__} {self.name!r} got unknown keyword arguments {sorted(kwargs)}; "
                             f"check their spelling against the layer's documentation.")
@@ -148,6 +158,10 @@ class Layer:
         outputs = placeholder_outputs(self, (symbolic_inputs(input_shape, self.dtype),), {})
         return tree.map_structure(lambda output: output.shape, outputs)
 
+    def compute_mask(self, inputs: Any, mask: Any) -> Any:
+        """The mask of the output, from the input's (default: passed on if `supports_masking`)."""
+        return mask if self.supports_masking else None
+
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this layer (JSON values only). A layer of your
         own whose ``__init__`` takes arguments adds them: ``{**super().get_config(), "units": ...}``."""
@@ -173,7 +187,8 @@ class Layer:
         Args:
             shape: the weight's shape (default ``()``, a scalar).
             initializer: a name such as "zeros" or "random_normal", or a callable
-                ``init(shape, dtype)``; default "glorot_uniform", as in Keras.
+                ``init(shape, dtype)``; default "glorot_uniform" ("zeros" for an integer
+                dtype), as in Keras.
             dtype: default: the layer's dtype, else autograd's default float dtype.
             trainable: whether `fit` updates it (False: a statistic such as a running mean).
             regularizer: a penalty on the weight, added to the training loss.
@@ -196,7 +211,9 @@ class Layer:
             given[key] = value
         shape = () if given["shape"] is None else tuple(int(n) for n in given["shape"])
         dtype = np.dtype(given["dtype"] or self.dtype)
-        values = initializers.get(given["initializer"] or "glorot_uniform")(shape, dtype=dtype)
+        initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
+        filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
+        values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
         name, regularizer = given["name"], given["regularizer"]
         taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
         full_name = base = f"{self.name}/{name or 'variable'}"
@@ -261,7 +278,7 @@ class Layer:
             if array.shape != weight.shape:
                 raise ValueError(f"{self._kind} {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
                                  f"but the new value has shape {array.shape}.")
-            weight.data = array.astype(weight.dtype, copy=True)
+            weight.data = array.astype(weight.dtype, copy=False)  # copied into the weight's array
 
     # ---- losses --------------------------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:
@@ -318,6 +335,14 @@ class Layer:
         if not self.built:
             self.build_for(tree.map_structure(lambda t: (None, *t.shape[1:]), args[0]))
         training = resolve_training(kwargs.pop("training", None))
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = masks_of(args[0])  # attached by the layer that made the inputs
+        if "mask" in call_arguments(type(self)):
+            kwargs["mask"] = mask
+        elif any_mask(mask) and not self.supports_masking:
+            warnings.warn(f"layer {self.name!r} ({type(self).__name__}) does not support masking, so the "
+                          f"mask of its input stops here: later layers will count padded steps.", stacklevel=2)
         kwargs = call_kwargs(self, kwargs, training)
         if not in_call() and _call_losses_added:
             self._clear_losses()  # the losses of the last call, as Keras keeps them
@@ -325,6 +350,9 @@ class Layer:
             outputs = self.call(*args, **kwargs)
             if self.activity_regularizer is not None:
                 self._add_activity_penalty(outputs)
+        output_mask = self.compute_mask(args[0], mask)
+        if output_mask is not None:
+            attach_masks(outputs, output_mask)
         return outputs
 
     def _add_activity_penalty(self, outputs: Any) -> None:

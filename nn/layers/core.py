@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -32,6 +32,8 @@ class Dense(Layer):
         >>> layer(np.ones((2, 4))).shape
         (2, 3)
     """
+
+    supports_masking = True
 
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
@@ -89,6 +91,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function: ``y = activation(x)``, e.g. ``Activation("relu")``."""
 
+    supports_masking = True
+
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -109,16 +113,23 @@ class Dropout(Layer):
 
     Args:
         rate: the fraction of inputs to drop, in [0, 1).
+        noise_shape: the shape of the keep/drop mask, broadcast against the input (None entries
+            take the input's size), e.g. ``(None, 1, channels)`` to drop the same features at
+            every step; None (the default) drops each input on its own.
         seed: a seed for this layer's own generator; None draws from `nn.utils.get_rng()`
             (reproducible with `nn.utils.set_random_seed`).
     """
 
-    def __init__(self, rate: float, seed: Optional[int] = None, **kwargs: Any) -> None:
+    supports_masking = True
+
+    def __init__(self, rate: float, noise_shape: Optional[Sequence[Optional[int]]] = None,
+                 seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate < 1.0:
             raise ValueError(f"Dropout layer {self.name!r}: rate is the fraction of inputs to drop and must "
                              f"lie in [0, 1), got {rate!r}.")
         self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
@@ -126,15 +137,25 @@ class Dropout(Layer):
         if not training or self.rate == 0.0:
             return inputs
         rng = self._rng if self._rng is not None else get_rng()
-        keep = rng.random(inputs.shape, dtype=np.float64) >= self.rate
+        keep = rng.random(self.mask_shape(inputs.shape), dtype=np.float64) >= self.rate
         mask = keep.astype(inputs.dtype) * inputs.dtype.type(1.0 / (1.0 - self.rate))
         return inputs * mask
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return tuple(input_shape)
 
+    def mask_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of the keep/drop mask for inputs of `input_shape`."""
+        if self.noise_shape is None:
+            return input_shape
+        if len(self.noise_shape) != len(input_shape):
+            raise ValueError(f"Dropout layer {self.name!r}: noise_shape {self.noise_shape} needs one entry per axis "
+                             f"of the input of shape {input_shape}.")
+        return tuple(size if noise is None else noise for noise, size in zip(self.noise_shape, input_shape))
+
     def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        noise_shape = None if self.noise_shape is None else list(self.noise_shape)
+        return {**super().get_config(), "rate": self.rate, "noise_shape": noise_shape, "seed": self.seed}
 
 
 class Flatten(Layer):
@@ -166,11 +187,12 @@ class InputLayer(Layer):
         if shape is None and batch_shape is None:
             raise ValueError("Input needs shape=, the shape of one sample without the batch axis, "
                              "e.g. Input(shape=(64,)).")
-        name = kwargs.get("name")
         if batch_shape is not None:
             batch_size, shape = batch_shape[0], batch_shape[1:]
+        # What the data fed to a model is called in pictures of its graph: the name given, else x.
+        self.tensor_name = kwargs.get("name") or "x"
         super().__init__(input_shape=shape, dtype=dtype, **kwargs)
-        self.shape = as_shape(self.batch_input_shape[1:], f"Input {name or self.name!r}: shape")
+        self.shape = as_shape(self.batch_input_shape[1:], f"Input {self.name!r}: shape")
         self.batch_shape: Shape = (batch_size, *self.shape)
         self.built = True
         Node(self, outputs=KerasTensor(self.batch_shape, self.dtype, name=self.name))

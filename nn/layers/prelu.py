@@ -22,6 +22,7 @@ class PReLU(Layer):
     """
 
     default_name = "prelu"
+    supports_masking = True
 
     def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
                  shared_axes: Optional[Sequence[int]] = None, **kwargs: Any) -> None:

@@ -44,7 +44,7 @@ def _target(y_true: Any, y_pred: ag.Tensor, loss: str) -> ag.Tensor:
                 f"they must hold the same values per sample. Reshape y_true to {y_pred.shape}."
                 + hint)
         array = array.reshape(y_pred.shape)
-    return ag.Tensor(array, dtype=y_pred.dtype)
+    return ag.Tensor(array, dtype=y_pred.dtype, name="y_true")  # so graph pictures name it
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -199,7 +199,12 @@ def sparse_categorical_crossentropy_per_sample(y_true: Any, y_pred: Any,
     labels = sparse_labels(y_true, y_pred.shape, "sparse_categorical_crossentropy")
     scores = _class_scores(y_pred)
     log_p = ag.log_softmax(scores, axis=-1) if from_logits else ag.log(_probabilities(scores))
-    return -log_p[np.arange(labels.size), labels.reshape(-1)].reshape(labels.shape)
+    # -sum_k onehot(y)_k log p_k picks -log p[label]; written with the one-hot labels as a
+    # tensor, so they show in a picture of the graph (an index would be invisible there).
+    one_hot = np.eye(scores.shape[-1], dtype=log_p.dtype)[labels.reshape(-1)]
+    y_true_one_hot = ag.Tensor(one_hot, name="y_true (one-hot)")
+    per_sample = -ag.sum(y_true_one_hot * log_p, axis=-1)
+    return per_sample if per_sample.shape == labels.shape else per_sample.reshape(labels.shape)
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> ag.Tensor:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Sequence
 
+import numpy as np
+
 import autograd as ag
 from nn import layers as layers_module
 from nn import tree
@@ -10,6 +12,7 @@ from nn.layers.base import Layer, Shape
 from nn.layers.core import InputLayer
 from nn.layers.node import KerasTensor
 from nn.models.model import Model
+from nn.utils import to_tensor
 
 
 class Sequential(Model):
@@ -32,6 +35,7 @@ class Sequential(Model):
         self._layers: list[Layer] = []
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
+        self.input_name = "x"  # the name a batch of data gets in graph pictures (Input(name=...))
         for layer in layers or ():
             self.add(layer)
 
@@ -50,6 +54,7 @@ class Sequential(Model):
             if self._layers or self.input_shape is not None:
                 raise ValueError(f"Input(shape={layer.shape}) must be the first thing added to "
                                  f"model {self.name!r}; it already has an input shape or layers.")
+            self.input_name = layer.tensor_name
             self.build(layer.batch_shape)
             return
         if any(existing.name == layer.name for existing in self._layers):
@@ -124,6 +129,12 @@ class Sequential(Model):
         return self._layers[-1], 0
 
     # ---- running -------------------------------------------------------------------------------
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(inputs, np.ndarray):  # a batch of data: named in graph pictures
+            inputs = to_tensor(inputs)
+            inputs.name = self.input_name
+        return super().__call__(inputs, *args, **kwargs)
+
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> Any:
         """Each layer on the previous one's output."""
         outputs = inputs

@@ -165,6 +165,15 @@ def matmul_inputs(data, kind):
     return [array(data, s) for s in shapes], {}
 
 
+def dot_inputs(data, kind):
+    """numpy.dot's cases: scalar times anything, vector . vector, matrix products, N-D . 2-D/N-D."""
+    n, m, p = (data.draw(st.integers(1, 3)) for _ in range(3))
+    shapes = {"scalar": [(), (m, n)], "vector": [(n,), (n,)], "matrix": [(m, n), (n, p)],
+              "broadcast": data.draw(st.sampled_from([[(2, m, n), (n, p)], [(m, n), (2, n, p)],
+                                                      [(2, m, n), (3, n, p)]]))}[kind]
+    return [array(data, s) for s in shapes], {}
+
+
 def linear_inputs(data, kind):
     batch, n_in, n_out = (data.draw(st.integers(1, 4)) for _ in range(3))
     return [array(data, (batch, n_in)), array(data, (n_in, n_out)), array(data, (n_out,))], {}
@@ -261,6 +270,24 @@ def where_inputs(data, kind):
     shapes = data.draw(shapes_of_kind(kind, 2))
     condition = data.draw(hnp.arrays(bool, np.broadcast_shapes(*shapes)))
     return [array(data, s) for s in shapes], {"condition": condition}
+
+
+def lstm_cell_inputs(data, kind):
+    """x (batch, features), the state [h | c] (batch, 2 units), and the weights stacked as
+    lstm_cell takes them: (features + units [+ 1 bias row], 4 units)."""
+    batch, features, units = (data.draw(st.integers(1, 3)) for _ in range(3))
+    rows = features + units + data.draw(st.sampled_from([0, 1]))
+    return [array(data, (batch, features)), array(data, (batch, 2 * units)), array(data, (rows, 4 * units))], {}
+
+
+def np_lstm_cell(x, state, weights):
+    """[h' | c'] by the LSTM equations in numpy (gate order i, f, g, o)."""
+    h, c = np.split(state, 2, axis=1)
+    bias_column = [np.ones((x.shape[0], 1))] if len(weights) > x.shape[1] + h.shape[1] else []
+    i, f, g, o = np.split(np.concatenate([x, h] + bias_column, 1) @ weights, 4, axis=1)
+    sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    new_c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+    return np.concatenate([sigmoid(o) * np.tanh(new_c), new_c], axis=1)
 
 
 def softmax_cross_entropy_inputs(data, kind):
@@ -738,6 +765,7 @@ CASES = [
            kinds=("matrix",)),
     OpCase("tensordot", ag.tensordot, np.tensordot, tensordot_inputs, kinds=("matrix",)),
     OpCase("outer", ag.outer, np.outer, elementwise("real", "real")),
+    OpCase("dot", ag.dot, np.dot, dot_inputs),
     OpCase("inv", ag.inv, np.linalg.inv, square_inputs, kinds=("matrix", "broadcast")),
     OpCase("det", ag.det, np.linalg.det, square_inputs, kinds=("matrix", "broadcast")),
     OpCase("solve", ag.solve, np.linalg.solve, solve_inputs, kinds=("vector", "matrix", "broadcast")),
@@ -771,6 +799,8 @@ CASES = [
            elementwise("wide", min_dims=1, params=one_axis), kinds=NOT_SCALAR),
     OpCase("softmax_cross_entropy", ag.softmax_cross_entropy, np_softmax_cross_entropy,
            softmax_cross_entropy_inputs, kinds=("matrix",)),
+    # recurrent
+    OpCase("lstm_cell", ag.lstm_cell, np_lstm_cell, lstm_cell_inputs, kinds=("matrix",)),
     # shapes
     OpCase("reshape", ag.reshape, np.reshape, elementwise("real", params=_new_shape)),
     OpCase("transpose", ag.transpose, np.transpose, elementwise("real", params=_permutation)),
@@ -848,6 +878,9 @@ CASES = [
            pool_inputs(2, ("valid", "same")), kinds=IMAGES),
     OpCase("avg_pool1d", ag.avg_pool1d, lambda x, **p: np_pool1d(x, **p, reduce=np.mean),
            pool_inputs(1, ("valid", "same")), kinds=IMAGES),
+    # memory
+    OpCase("clone", ag.clone, lambda a: a.copy(), elementwise("real")),
+    OpCase("clone_method", lambda a: a.clone(), lambda a: a.copy(), elementwise("real")),
 ]
 
 

@@ -148,6 +148,30 @@ def test_conv2d_gradients_equal_the_composition(stride, dilation):
         np.testing.assert_allclose(ours, composed, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("conv, x_shape, w_shape", [(ag.conv2d, (2, 5, 4, 3), (3, 2, 3, 4)),
+                                                    (ag.conv1d, (2, 6, 3), (3, 3, 4))])
+def test_the_fused_bias_equals_adding_it_afterwards(conv, x_shape, w_shape):
+    """conv(x, w, bias=b) against conv(x, w) + b: values, gradients and Hessian-vector products."""
+    x, w, b = leaf(x_shape), leaf(w_shape, seed=1), leaf((w_shape[-1],), seed=2)
+    vectors = [leaf(t.shape, seed=3 + i).data for i, t in enumerate((x, w, b))]
+    results = []
+    for run in (lambda: conv(x, w, padding="same", bias=b), lambda: conv(x, w, padding="same") + b):
+        out = run()
+        g = ag.Tensor(np.random.default_rng(6).standard_normal(out.shape), dtype=np.float64)
+        grads = ag.grad((ag.tanh(out) * g).sum(), [x, w, b], create_graph=True)
+        second = ag.grad(sum((grad * v).sum() for grad, v in zip(grads, vectors)), [x, w, b])
+        results.append([out.data] + [grad.data for grad in grads] + [h.data for h in second])
+    for fused, separate in zip(*results):
+        np.testing.assert_allclose(fused, separate, rtol=1e-10, atol=1e-12)
+    float32 = ag.conv2d(np.ones((1, 3, 3, 1), dtype=np.float32), np.ones((2, 2, 1, 2), dtype=np.float32), bias=[1, 2])
+    assert float32.dtype == np.float32 and float32.data[0, 0, 0].tolist() == [5.0, 6.0]
+
+
+def test_a_bias_of_the_wrong_shape_is_refused():
+    with pytest.raises(ValueError, match=r"conv2d: the bias must have shape \(4,\), one value per output channel"):
+        ag.conv2d(np.ones((1, 5, 5, 3)), np.ones((3, 3, 3, 4)), bias=np.ones(3))
+
+
 def test_second_derivative_through_a_small_convnet():
     """Gradients of gradients through conv -> tanh -> pool -> conv agree with central differences."""
     w2 = np.random.default_rng(7).standard_normal((2, 2, 2, 1))
@@ -170,6 +194,21 @@ def test_float32_stays_float32_and_backward_keeps_columns_once():
     assert out.grad_fn.saved is None  # the im2col matrix is released with the graph
     with pytest.raises(RuntimeError, match="second time"):
         out.sum().backward()
+
+
+def test_a_kernel_without_gradient_keeps_no_columns():
+    """The im2col matrix serves only the kernel gradient: a frozen kernel lets it go at once, and a
+    kernel that asks for a gradient after the forward pass still gets the right one."""
+    x = ag.Tensor(np.random.default_rng(0).standard_normal((2, 5, 5, 3)), requires_grad=True)
+    w = ag.Tensor(np.random.default_rng(1).standard_normal((3, 3, 3, 4)))
+    out = ag.conv2d(x, w)
+    assert out.grad_fn.saved is None
+    w.requires_grad_(True)
+    out.sum().backward()
+    fresh = ag.Tensor(w.data, requires_grad=True)
+    ag.conv2d(ag.Tensor(x.data), fresh).sum().backward()
+    np.testing.assert_allclose(w.grad.data, fresh.grad.data, rtol=1e-12)
+    assert x.grad.shape == x.shape
 
 
 def test_an_empty_batch_gives_empty_outputs_and_zero_kernel_gradients():

@@ -41,9 +41,10 @@ def test_frames_highlight_the_node_and_show_arriving_local_and_sent_gradients(tm
     assert first_backward.caption.startswith("Backward 1/5: y = tanh(n); dL/dy = 1 arrives")
     assert "∂y/∂n = 1 - tanh²(n) = 1 - y² = 0.5" in first_backward.caption
     last = stepper.frame(-1)
-    assert "∂x1*w1/∂x1 = w1 = -3" in last.caption and "sends dL/dx1" in last.caption
+    assert "∂(x1*w1)/∂x1 = w1 = -3" in last.caption and "sends dL/dx1 = dL/d(x1*w1)" in last.caption
     assert "#ea580c" in last.source  # the highlighted op
-    assert "sends -1.5" in last.source  # the gradient sent along the edge to x1
+    assert "label=\"sends -1.5\"" in last.source  # a real edge label: dot keeps it off the nodes
+    assert "xlabel" not in last.source
     svg = last.render(tmp_path / "last.svg").read_text()
     assert "grad arriving" in svg
     forward = stepper.frame(0)
@@ -164,3 +165,29 @@ def test_every_frame_is_the_engines_walk(make_graph):
     loss.backward()
     for step in stepper.steps[stepper.forward_count:]:
         np.testing.assert_allclose(step.grad_out, step.out.grad.data, rtol=1e-12)
+
+
+def test_names_made_of_operators_are_parenthesised_in_formulas():
+    y, _ = neuron()
+    stepper = viz.Stepper(y)
+    caption = stepper.frame(stepper.forward_count + 1).caption  # n = (x1*w1 + x2*w2) + b
+    assert caption.startswith("Backward 2/5: n = (x1*w1 + x2*w2) + b; dL/dn = 0.5 arrives")
+    assert "∂n/∂(x1*w1 + x2*w2) = 1; sends dL/d(x1*w1 + x2*w2) = dL/dn · ∂n/∂(x1*w1 + x2*w2)" in caption
+
+
+def test_vector_gradients_stay_short_on_the_picture_and_complete_in_the_caption():
+    loss, _ = mlp_loss()
+    stepper = viz.Stepper(loss)
+    frame = stepper.frame(stepper.forward_count)  # the loss sends an 8x3 gradient to the logits
+    assert 'label="sends 8×3 values"' in frame.source
+    assert "grad arriving 1" in frame.source
+    assert "an array of shape (8, 3)" in frame.caption
+
+
+def test_every_frame_flows_the_same_way():
+    loss, _ = mlp_loss()
+    stepper = viz.Stepper(loss)
+    directions = {frame.digraph.graph_attr["rankdir"] for frame in stepper}
+    assert directions == {stepper.options["rankdir"]}
+    assert len({viz.Stepper(neuron()[0], rankdir="TB").frame(k).digraph.graph_attr["rankdir"]
+                for k in range(3)}) == 1

@@ -128,3 +128,18 @@ def test_serialize_refuses_custom_callables():
 
 def test_none_serializes_to_none():
     assert initializers.serialize(None) is None
+
+
+@pytest.mark.parametrize("shape", [(6, 24), (24, 6), (3, 4, 5)])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_the_gain(shape):
+    w = initializers.get("orthogonal")(shape)
+    assert w.shape == shape and w.dtype == np.float32 and w.flags["C_CONTIGUOUS"]
+    matrix = initializers.Orthogonal(gain=2.0, seed=3)(shape, dtype="float64").reshape(-1, shape[-1])
+    gram = matrix.T @ matrix if matrix.shape[0] >= matrix.shape[1] else matrix @ matrix.T
+    np.testing.assert_allclose(gram, 4.0 * np.eye(min(matrix.shape)), atol=1e-12)
+    np.testing.assert_array_equal(initializers.Orthogonal(seed=3)(shape), initializers.Orthogonal(seed=3)(shape))
+
+
+def test_orthogonal_needs_a_matrix():
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        initializers.Orthogonal()((5,))

@@ -73,3 +73,9 @@ def test_serialize_format():
 
 def test_none_serializes_to_none():
     assert regularizers.serialize(None) is None
+
+
+def test_keras_lowercase_names_are_the_classes():
+    assert regularizers.l2(0.01).get_config() == regularizers.L2(0.01).get_config()
+    assert isinstance(regularizers.l1(0.1), regularizers.L1)
+    assert regularizers.l1_l2(l1=0.1, l2=0.2).get_config() == {"l1": 0.1, "l2": 0.2}

@@ -63,8 +63,13 @@ def test_dropout_is_off_outside_training():
 def test_set_and_get_weights_round_trip():
     model = nn.Sequential([Input(shape=(3,)), Dense(2)])
     arrays = [np.full((3, 2), 0.5), np.arange(2.0)]
+    kernel = model.layers[-1].weights[0]
+    memory, version = kernel.data, kernel.version
     model.set_weights(arrays)
     np.testing.assert_array_equal(model.get_weights()[1], [0.0, 1.0])
+    assert kernel.data is memory and kernel.version == version + 1  # copied in: a recorded change
+    arrays[0][0, 0] = 9.0
+    assert kernel.data[0, 0] == 0.5
     with pytest.raises(ValueError, match="has 2 weight arrays but was given 1"):
         model.set_weights(arrays[:1])
 
@@ -102,3 +107,10 @@ def test_config_round_trip_gives_the_same_architecture():
     clone = nn.Sequential.from_config(model.get_config())
     assert clone.get_config() == model.get_config()
     assert [w.shape for w in clone.weights] == [w.shape for w in model.weights]
+
+
+def test_input_dim_on_the_first_layer_builds_the_model_as_keras_does():
+    model = nn.Sequential([nn.layers.Dense(3, input_dim=4), nn.layers.Dense(1)])
+    assert model.input_shape == (None, 4) and model.count_params() == 4 * 3 + 3 + 3 + 1
+    with pytest.raises(ValueError, match="only one"):
+        nn.layers.Dense(3, input_dim=4, input_shape=(4,))

@@ -70,6 +70,22 @@ def test_step_does_not_write_into_the_gradient():
     np.testing.assert_array_equal(w.grad.data, before)
 
 
+@pytest.mark.parametrize("make_optimizer", [
+    lambda ps: optim.SGD(ps, learning_rate=0.1), lambda ps: optim.Adam(ps, learning_rate=0.1)])
+def test_a_step_between_two_backward_calls_on_a_retained_graph_is_caught(make_optimizer):
+    w = param([1.0, 2.0], name="w")
+    opt = make_optimizer([w])
+    loss = (ag.tanh(w) * 3.0).sum()
+    loss.backward(retain_graph=True)
+    opt.step()  # changes w in place: the graph's tanh used the old values
+    assert w.version == 1
+    with pytest.raises(RuntimeError, match="modified in place after it was used by tanh.*'w'"):
+        loss.backward()
+    opt.zero_grad()
+    (ag.tanh(w) * 3.0).sum().backward()  # a fresh forward pass sees the new values
+    np.testing.assert_allclose(w.grad.data, 3.0 * (1.0 - np.tanh(w.data) ** 2))
+
+
 def test_gradient_of_the_wrong_shape_is_named():
     w = param([1.0, 2.0], name="kernel")
     set_grad(w, [1.0, 2.0, 3.0])
