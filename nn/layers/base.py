@@ -173,7 +173,8 @@ class Layer:
         Args:
             shape: the weight's shape (default ``()``, a scalar).
             initializer: a name such as "zeros" or "random_normal", or a callable
-                ``init(shape, dtype)``; default "glorot_uniform", as in Keras.
+                ``init(shape, dtype)``; default "glorot_uniform" ("zeros" for an integer
+                dtype), as in Keras.
             dtype: default: the layer's dtype, else autograd's default float dtype.
             trainable: whether `fit` updates it (False: a statistic such as a running mean).
             regularizer: a penalty on the weight, added to the training loss.
@@ -196,7 +197,9 @@ class Layer:
             given[key] = value
         shape = () if given["shape"] is None else tuple(int(n) for n in given["shape"])
         dtype = np.dtype(given["dtype"] or self.dtype)
-        values = initializers.get(given["initializer"] or "glorot_uniform")(shape, dtype=dtype)
+        initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
+        filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
+        values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
         name, regularizer = given["name"], given["regularizer"]
         taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
         full_name = base = f"{self.name}/{name or 'variable'}"
