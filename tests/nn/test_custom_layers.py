@@ -47,8 +47,10 @@ def test_add_weight_takes_keras_3s_arguments_with_an_optional_name():
     scalar = layers.Layer().add_weight()  # Keras's defaults: shape (), glorot_uniform, trainable
     assert scalar.shape == () and scalar.requires_grad
     frozen = layers.Layer(name="stats")
-    count = frozen.add_weight(shape=(2,), initializer="ones", trainable=False, name="count", dtype="float64")
-    assert count.dtype == np.float64 and frozen.non_trainable_weights == [count] and frozen.trainable_weights == []
+    total = frozen.add_weight(shape=(2,), initializer="ones", trainable=False, name="total", dtype="float64")
+    assert total.dtype == np.float64 and frozen.non_trainable_weights == [total] and frozen.trainable_weights == []
+    count = frozen.add_weight(shape=(), dtype="int32", trainable=False, name="count")  # Keras: zeros for integers
+    assert count.dtype == np.int32 and count.item() == 0
 
 
 def test_add_weight_by_position_takes_keras_s_order_or_the_name_first():
