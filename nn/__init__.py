@@ -10,9 +10,9 @@ format `nn.saving` knows no model class: models register themselves in `nn.model
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-                regularizers, utils)
+                regularizers, saving, utils)
 from nn.layers import Input
 from nn.models import Sequential, load_model
 
 __all__ = ["Sequential", "Input", "load_model", "layers", "models", "callbacks", "activations",
-           "losses", "metrics", "initializers", "regularizers", "utils", "datasets"]
+           "losses", "metrics", "initializers", "regularizers", "utils", "datasets", "saving"]

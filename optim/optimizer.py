@@ -17,10 +17,12 @@ from optim import schedules
 from optim.arguments import (LearningRate, ParamsArg, as_groups, as_param_list, describe,
                              keras_hyperparameters, read_first_argument, to_internal_names)
 from optim.clipping import clip_gradients
+from optim.saved_state import check_state_dict
 
 # Hyperparameters whose valid range the base class checks, whatever the optimizer.
 _UNIT_INTERVAL = ("beta_1", "beta_2", "rho")  # decay rates: 0 <= x < 1
 _NON_NEGATIVE = ("momentum", "weight_decay", "epsilon", "initial_accumulator_value")
+_SWITCHES = ("nesterov", "amsgrad", "centered")  # True or False
 
 
 class Optimizer:
@@ -75,7 +77,7 @@ class Optimizer:
             raise ValueError(f"{owner}: set at most one of clipnorm, clipvalue and "
                              f"global_clipnorm, but got {given}.")
         for key, value in given.items():
-            if not value > 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
                 raise ValueError(f"{owner}: {key} must be positive, but got {value}.")
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.param_groups: list[dict[str, Any]] = []
@@ -260,6 +262,7 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what `state_dict` returned, onto this optimizer's parameters (same order)."""
         params = self._all_params()
+        check_state_dict(state_dict, len(params), type(self).__name__)
         saved_sizes = [len(group["params"]) for group in state_dict["param_groups"]]
         sizes = [len(group["params"]) for group in self.param_groups]
         if saved_sizes != sizes:
@@ -298,6 +301,9 @@ class Optimizer:
                 raise TypeError(f"{owner}: {key} must be a number, but got {value!r}"
                                 + ("; PyTorch's pair goes by keyword: betas=(0.9, 0.999)."
                                    if key.startswith("beta") else "."))
+        for key in _SWITCHES:
+            if key in hyper and not isinstance(hyper[key], (bool, np.bool_)):
+                raise TypeError(f"{owner}: {key} is a switch, True or False, but got {hyper[key]!r}.")
         for key in _UNIT_INTERVAL:
             if key in hyper and not 0 <= hyper[key] < 1:
                 raise ValueError(f"{owner}: {key} must be in [0, 1), but got {hyper[key]}.")

@@ -7,9 +7,12 @@ pictures of the graph group each layer's ops together.
 """
 from __future__ import annotations
 
+import contextlib
+import math
 import re
+import threading
 from collections import defaultdict
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -35,6 +38,26 @@ def unique_name(base: str) -> str:
 def reset_name_counters() -> None:
     """Start automatic names afresh (`dense`, `dense_1`, ...), like Keras's clear_session()."""
     _name_counters.clear()
+
+
+class WeightBudgetExceeded(ValueError):
+    """A layer asked for more weight numbers than a `weight_budget` had left."""
+
+
+_budget = threading.local()  # .left: weight numbers add_weight may still create (None: no budget)
+
+
+@contextlib.contextmanager
+def weight_budget(max_numbers: int) -> Iterator[None]:
+    """Inside, `add_weight` creates at most `max_numbers` weight numbers in all (in this thread)
+    and refuses, before allocating, a weight past that: loading a file builds its model so, and a
+    damaged or crafted config cannot make it allocate terabytes."""
+    previous = getattr(_budget, "left", None)
+    _budget.left = max_numbers
+    try:
+        yield
+    finally:
+        _budget.left = previous
 
 
 def snake_case(class_name: str) -> str:
@@ -108,6 +131,13 @@ class Layer:
                    regularizer: Any = None, trainable: bool = True) -> ag.Tensor:
         """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``."""
         shape = tuple(int(n) for n in shape)
+        left = getattr(_budget, "left", None)
+        if left is not None:
+            size = math.prod(shape)
+            if size > left:
+                raise WeightBudgetExceeded(f"layer {self.name!r} would create the weight {name!r} of shape {shape} "
+                                           f"({size:,} numbers) with only {left:,} left in its weight budget.")
+            _budget.left = left - size
         values = initializers.get(initializer)(shape, dtype=ag.get_default_dtype())
         weight = ag.Tensor(values, requires_grad=trainable, dtype=ag.get_default_dtype(),
                            name=f"{self.name}/{name}")

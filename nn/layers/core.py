@@ -9,7 +9,7 @@ import numpy as np
 import autograd as ag
 from nn import activations, initializers, regularizers
 from nn.layers.base import Layer, Shape, as_shape
-from nn.utils import get_rng
+from nn.utils import check_seed, get_rng
 
 
 class Dense(Layer):
@@ -115,7 +115,7 @@ class Dropout(Layer):
             raise ValueError(f"Dropout layer {self.name!r}: rate is the fraction of inputs to drop and must "
                              f"lie in [0, 1), got {rate!r}.")
         self.rate = float(rate)
-        self.seed = seed
+        self.seed = check_seed(seed, f"Dropout layer {self.name!r}")
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
