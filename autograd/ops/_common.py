@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 import autograd.ops  # complete by the time any backward asks for it
+from autograd.dtypes import to_array
 from autograd.numeric import matrix_sum
 from autograd.tensor import Tensor
 
@@ -31,7 +32,9 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     if like is not None and like.data.dtype.kind == "f":
         if (type(x) is float or type(x) is int) and x != 0:  # keep the sign of -0.0
             return _constant(x, like.data.dtype)
-        return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+        if type(x) in (float, int, bool) or isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+            return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+        return Tensor._make(to_array(x, like.data.dtype), False, None)  # refuses None, strings, ...
     return Tensor(x)
 
 
@@ -54,17 +57,40 @@ def _constant(value: float, dtype: np.dtype) -> Tensor:
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as Tensors, each number matching the other's dtype."""
+    """Both operands of a binary op as Tensors of one dtype when one is float (see `promote`),
+    each number matching the other operand's dtype."""
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            return a, b
+            if a.data.dtype is b.data.dtype:  # the common case, decided without a comparison
+                return a, b
+            return promote(a, b)
         if type(b) is float or type(b) is int:  # the common `x * 0.5`: a constant made before
             constant = _CONSTANTS.get((b, a.data.dtype))
             if constant is not None:
                 return a, constant
-        return a, lift(b, a)
+        return promote(a, lift(b, a))
     b = lift(b)
-    return lift(a, b), b
+    return promote(lift(a, b), b)
+
+
+def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """The operands of a binary op, an integer or bool one cast to the other's float dtype.
+
+    PyTorch's and Keras's rule: float beats int and the float's width is kept, so float32 times
+    int64 is float32 (numpy would give float64) and an int batch fed to a float32 layer gives
+    float32. Two floats, or two integers, combine as numpy says (float32 + float64 is float64).
+    This is the one place ops decide the dtype of mixed operands.
+    """
+    a_kind, b_kind = a.data.dtype.kind, b.data.dtype.kind
+    if a_kind == "f" and b_kind in "biu":
+        return a, _cast(b, a.data.dtype)
+    if b_kind == "f" and a_kind in "biu":
+        return _cast(a, b.data.dtype), b
+    return a, b
+
+
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    return autograd.ops.astype(t, dtype) if t.requires_grad else Tensor._make(t.data.astype(dtype), False, None)
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
