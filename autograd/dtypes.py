@@ -12,7 +12,7 @@ _default_dtype = np.dtype(np.float32)
 def set_default_dtype(dtype: Any) -> None:
     """Make `dtype` (a float dtype) the dtype of new float tensors given no dtype."""
     global _default_dtype
-    dtype = np.dtype(dtype)
+    dtype = as_dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"the default dtype must be a float dtype such as float32 or float64, not {dtype}.")
     _default_dtype = dtype

@@ -194,9 +194,15 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Opti
     `grad_outputs` weights each output (needed for outputs with more than one element).
     The graph is kept when `retain_graph` is True (default: the value of `create_graph`).
     """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single_input = isinstance(inputs, Tensor)
+    outputs = [outputs] if isinstance(outputs, Tensor) or not isinstance(outputs, Iterable) else list(outputs)
+    single_input = isinstance(inputs, Tensor) or not isinstance(inputs, Iterable)
     inputs = [inputs] if single_input else list(inputs)
+    for what, tensors in (("outputs", outputs), ("inputs", inputs)):
+        for t in tensors:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"autograd.grad: the {what} must be Tensors (one, or a list of them), but one is "
+                                f"{type(t).__name__}; pass the loss as outputs and the tensors to differentiate "
+                                f"with respect to as inputs.")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, (Tensor, np.ndarray)):

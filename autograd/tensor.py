@@ -27,7 +27,7 @@ class Tensor:
         Tensor([2., 4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "grad_fn", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "name", "grad_fn", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
@@ -35,20 +35,20 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         self.data = to_array(data, dtype)
-        self.grad: Optional[Tensor] = None
+        self._grad: Optional[Tensor] = None
         self.grad_fn = None  # the Function that made this tensor; None for a leaf
         self.name = name
         self._retains_grad = False
         self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        if requires_grad is not False:
+            self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any) -> "Tensor":
         """Wrap an op's result without any conversion (the ops' fast path)."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t.name = None
@@ -73,6 +73,23 @@ class Tensor:
         return self.data.dtype
 
     @property
+    def grad(self) -> Optional["Tensor"]:
+        """d(loss)/d(this tensor), filled by backward (None before, or after zero_grad)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Optional["Tensor"]) -> None:
+        """Set by hand, a gradient must be a Tensor of this tensor's shape (or None), as in PyTorch."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"a tensor's .grad must be a Tensor of its shape {self.shape} or None, but was "
+                                f"given {type(value).__name__}; wrap an array first: t.grad = Tensor(array).")
+            if value.shape != self.shape:
+                raise ValueError(f"a tensor's .grad must have its shape {self.shape}, but was given one of shape "
+                                 f"{value.shape}.")
+        self._grad = value
+
+    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -82,6 +99,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Turn gradient tracking on or off for this leaf, in place."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad takes True or False, got {requires_grad!r}.")
         if requires_grad and self.data.dtype.kind not in "fc":
             raise TypeError(
                 f"only float tensors can require gradients, but this tensor has dtype "
@@ -116,7 +135,7 @@ class Tensor:
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
-        self.grad = None
+        self._grad = None
 
     def backward(self, grad: Optional[ArrayLike] = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
@@ -284,6 +303,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor that shares `array`'s memory (no copy, no dtype change), like torch.from_numpy."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects a numpy array, got {type(array).__name__}; use Tensor(data).")
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"from_numpy expects an array of numbers, got dtype {array.dtype}; a tensor holds numbers.")
     return Tensor._make(array, False, None)
 
 

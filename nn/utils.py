@@ -46,6 +46,8 @@ def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
             return x
         return ag.astype(x, dtype)
     array = np.asarray(x)
+    if array.dtype.kind not in "biufc":
+        return ag.Tensor(x, dtype=dtype)  # refuses what is not numbers, saying what it holds
     if dtype is None:
         dtype = ag.get_default_dtype() if array.dtype.kind == "f" else array.dtype
     if array.dtype == np.dtype(dtype):

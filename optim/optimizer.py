@@ -78,7 +78,7 @@ class Optimizer:
                              f"global_clipnorm, but got {given}.")
         for key, value in given.items():
             if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-                raise ValueError(f"{owner}: {key} must be positive, but got {value}.")
+                raise ValueError(f"{owner}: {key} must be positive, but got {value!r}.")
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}

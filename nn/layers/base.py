@@ -67,8 +67,9 @@ def snake_case(class_name: str) -> str:
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
     """A shape given as an int or a sequence of positive ints, as a tuple (or a clear error)."""
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape) if isinstance(shape, (tuple, list)) else shape
+    if not isinstance(shape, tuple) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in shape):
         raise ValueError(f"{what} must be positive integers (without the batch size), got {shape}; "
                          f"for 64 features per sample write (64,).")
     return tuple(int(n) for n in shape)
@@ -95,6 +96,8 @@ class Layer:
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
+        if not isinstance(trainable, (bool, np.bool_)):
+            raise TypeError(f"layer {self.name!r}: trainable takes True or False, got {trainable!r}.")
         self.trainable = bool(trainable)
         self.built = False
         self.input_spec: Optional[Shape] = None  # the (None, ...) shape the layer was built for

@@ -41,6 +41,8 @@ class Dense(Layer):
                              f"of outputs), got {units!r}.")
         self.units = int(units)
         self.activation = activations.get(activation)
+        if not isinstance(use_bias, (bool, np.bool_)):
+            raise TypeError(f"Dense layer {self.name!r}: use_bias takes True or False, got {use_bias!r}.")
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)

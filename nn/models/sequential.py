@@ -39,6 +39,9 @@ class Sequential(Training):
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
         self.built = False
+        if isinstance(layers, Layer) or layers is not None and not isinstance(layers, Iterable):
+            raise TypeError(f"Sequential takes a list of layers, as in Sequential([Input(shape=(4,)), Dense(8)]), "
+                            f"got {type(layers).__name__}; wrap a single layer in a list.")
         for layer in layers or ():
             self.add(layer)
 
@@ -87,6 +90,9 @@ class Sequential(Training):
                 raise ValueError(f"model {self.name!r} cannot be built without an input shape: call "
                                  f"build((None, features)), start with Input(shape=...), or call it on data.")
             input_shape = self.input_shape
+        if not isinstance(input_shape, (tuple, list)) or not input_shape:
+            raise ValueError(f"model {self.name!r}: build takes the input shape with its batch axis first, as in "
+                             f"build((None, 64)) for 64 features, got {input_shape!r}.")
         shape = tuple(input_shape)
         self.input_shape = (None, *shape[1:])
         for layer in self._layers:

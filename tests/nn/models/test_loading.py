@@ -64,7 +64,7 @@ def test_a_nested_model_entry_names_a_registered_class_too(crafted):
     (lambda c: c["compile_config"]["optimizer"].update(class_name="os.system"), "compile settings",
      "unknown optimizer 'os.system'"),
     (lambda c: c["compile_config"]["optimizer"].update(clipnorm="1"), "compile settings",
-     "clipnorm must be positive"),
+     "clipnorm must be positive, but got '1'"),
     (lambda c: c["compile_config"]["optimizer"].update(amsgrad="yes"), "compile settings",
      "amsgrad is a switch, True or False"),
     (lambda c: c["compile_config"].update(metrics=[{"class_name": 3}]), "compile settings",
