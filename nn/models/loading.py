@@ -11,7 +11,6 @@ and the part.
 from __future__ import annotations
 
 import contextlib
-import os
 import reprlib
 from typing import Any, Iterator, Optional
 
@@ -20,7 +19,7 @@ from nn.layers import get as get_layer_class
 from nn.layers.base import WeightBudgetExceeded, weight_budget
 from nn.models.registry import get_model_class
 from nn.saving import LoadLimits, ModelFileError
-from nn.saving.file_format import unreadable
+from nn.saving.file_format import as_path, unreadable
 from nn.saving.schema import weight_count
 
 # Files written before the class was recorded hold a Sequential model.
@@ -41,7 +40,7 @@ def load_model(filepath: Any, compile: bool = True, *, limits: Optional[LoadLimi
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
             past a limit; the message names the file, the part that is wrong and what to do.
     """
-    path = os.fspath(filepath)
+    path = as_path(filepath, "load_model")
     config, arrays = saving.read(path, limits)
     if config["kind"] != "model":
         raise ModelFileError(f"{path!r} holds only weights (written by save_weights); build the model in code "
@@ -64,7 +63,7 @@ def load_weights(model: Any, filepath: Any, limits: Optional[LoadLimits] = None)
     """Copy the weights stored at `filepath` (by save or save_weights) into `model`, whose layers
     must have the same weights in the same order and shapes; an unbuilt model is first built for
     the input shape a full save records."""
-    path = os.fspath(filepath)
+    path = as_path(filepath, "load_weights")
     config, arrays = saving.read(path, limits)
     if not model.built:
         saved_input = (config.get("model_config") or {}).get("input_shape")

@@ -89,6 +89,14 @@ def check_limits(limits: object) -> LoadLimits:
     return limits
 
 
+def as_path(filepath: object, action: str) -> str:
+    """`filepath` (a str or a pathlib.Path) as a str, or a TypeError saying what `action` needs."""
+    if not isinstance(filepath, (str, bytes, os.PathLike)):
+        raise TypeError(f"{action} needs a file path, a str or a pathlib.Path such as 'model.npz', got "
+                        f"{type(filepath).__name__}.")
+    return os.fsdecode(filepath)
+
+
 def temporary_path(path: str) -> str:
     """A fresh name beside `path` for a save in progress: ``.NAME.<16 hex digits>.tmp``."""
     directory, name = os.path.split(os.path.abspath(path))

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.saving.file_format import CONFIG_KEY, FORMAT, VERSION, temporary_path
+from nn.saving.file_format import CONFIG_KEY, FORMAT, VERSION, as_path, temporary_path
 
 
 def save_model(model: Any, filepath: Any) -> None:
@@ -62,7 +62,7 @@ def _extract_arrays(value: Any, arrays: dict[str, np.ndarray]) -> Any:
 
 # ---- the file ----------------------------------------------------------------------------------
 def _write_atomically(filepath: Any, config: dict, arrays: dict[str, np.ndarray]) -> None:
-    path = os.fspath(filepath)
+    path = as_path(filepath, "save")
     text = json.dumps(config, allow_nan=True)  # fails here, before any file is touched, if not JSON
     _check_destination(path)
     temp_path = temporary_path(path)
