@@ -25,10 +25,10 @@ class _GradModeSwitch:
 
     def __enter__(self) -> None:
         self._previous = state.grad_enabled
-        state.grad_enabled = self.mode
+        _record(self.mode)
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.grad_enabled = self._previous
+        _record(self._previous)
 
     def __call__(self, func: Callable) -> Callable:
         _check_decorated(func, f"@{type(self).__name__}", f"with {type(self).__name__}():")
@@ -37,11 +37,11 @@ class _GradModeSwitch:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             previous = state.grad_enabled
-            state.grad_enabled = mode
+            _record(mode)
             try:
                 return func(*args, **kwargs)
             finally:
-                state.grad_enabled = previous
+                _record(previous)
 
         return wrapper
 
@@ -73,16 +73,16 @@ class set_grad_enabled:
             raise TypeError(f"set_grad_enabled takes True or False, got {mode!r}.")
         self.mode = bool(mode)
         self._previous = state.grad_enabled
-        state.grad_enabled = self.mode
+        _record(self.mode)
 
     def __enter__(self) -> None:
         pass  # the mode was set when this object was made
 
     def __exit__(self, *exc_info: Any) -> None:
-        state.grad_enabled = self._previous
+        _record(self._previous)
 
     def __call__(self, func: Callable) -> Callable:
-        state.grad_enabled = self._previous  # decorating changes nothing outside the function
+        _record(self._previous)  # decorating changes nothing outside the function
         _check_decorated(func, "@set_grad_enabled(mode)", "with set_grad_enabled(mode):")
         mode = self.mode
 
@@ -92,6 +92,11 @@ class set_grad_enabled:
                 return func(*args, **kwargs)
 
         return wrapper
+
+
+def _record(mode: bool) -> None:
+    """Switch recording in this thread: the one place this module changes it."""
+    state.grad_enabled = mode
 
 
 def _check_decorated(func: Any, decorator: str, block: str) -> None:

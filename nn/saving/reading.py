@@ -126,9 +126,9 @@ def _read_arrays(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], 
             if key not in listed:
                 optimizer_numbers += math.prod(shape)
                 if optimizer_numbers > OPTIMIZER_NUMBERS_PER_WEIGHT * weight_numbers:
-                    raise unreadable(path, f"its optimizer state holds more than {OPTIMIZER_NUMBERS_PER_WEIGHT} "
-                                           f"numbers per weight number ({weight_numbers:,} weight numbers), more "
-                                           f"than any optimizer keeps")
+                    raise unreadable(path, f"its optimizer state holds over {OPTIMIZER_NUMBERS_PER_WEIGHT} numbers "
+                                           f"per weight number (the weights hold {weight_numbers:,}); no optimizer "
+                                           f"keeps that many")
             arrays[key] = _read_data(member, header, info, path)
     return arrays
 

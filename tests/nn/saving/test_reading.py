@@ -177,7 +177,7 @@ def test_a_missing_array_is_named(crafted):
 
 def test_optimizer_arrays_larger_than_any_optimizer_keeps_are_refused(crafted):
     load_fails(crafted(arrays={"optimizer/0000": np.zeros(10_000, dtype=np.float32)}),
-               "more than 4 numbers per weight number")
+               "over 4 numbers per weight number")
 
 
 # ---- the config ----------------------------------------------------------------------------------
