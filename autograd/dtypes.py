@@ -30,6 +30,8 @@ def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     `autograd.from_numpy` shares memory instead. Data that is not numbers is refused with what it
     holds instead: None (numpy would make it NaN), strings, objects, rows of different lengths.
     """
+    if type(data) is float:  # a Python number: one allocation, straight in the wanted dtype
+        return np.array(data, dtype=_default_dtype if dtype is None else as_dtype(dtype))
     if dtype is not None:
         dtype = as_dtype(dtype)
     if isinstance(data, np.ndarray) and data.dtype.kind in _NUMBER_KINDS:  # the common case

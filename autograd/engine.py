@@ -178,7 +178,7 @@ def _accumulate(t: Tensor, g: Any) -> None:
         dtype = t.data.dtype
         g = Tensor._make(g if type(g) is np.ndarray and g.dtype == dtype else np.asarray(g, dtype=dtype),
                          False, None)
-    t.grad = g if t.grad is None else t.grad + g
+    t._grad = g if t._grad is None else t._grad + g  # of t's shape already: no need for the checked setter
 
 
 def backward(root: Tensor, grad: Any = None, retain_graph: bool = False,

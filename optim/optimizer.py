@@ -17,7 +17,7 @@ from optim import schedules
 from optim.arguments import (LearningRate, ParamsArg, as_groups, as_param_list, describe,
                              keras_hyperparameters, read_first_argument, to_internal_names)
 from optim.clipping import clip_gradients
-from optim.saved_state import check_state_dict
+from optim.saved_state import check_parameter_state, check_state_dict
 
 # Hyperparameters whose valid range the base class checks, whatever the optimizer.
 _UNIT_INTERVAL = ("beta_1", "beta_2", "rho")  # decay rates: 0 <= x < 1
@@ -270,13 +270,28 @@ class Optimizer:
                 f"the saved {type(self).__name__} state has parameter groups of sizes {saved_sizes}, "
                 f"but this optimizer's groups have sizes {sizes}; load it into an optimizer built "
                 "on the same model.")
+        # Everything is checked before anything changes: hyperparameters as the constructor checks
+        # them, and each parameter's state against what this optimizer's init_state makes.
+        groups = []
+        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
+            unknown = sorted(set(saved) - set(group))
+            if unknown:
+                raise ValueError(f"{type(self).__name__}.load_state_dict: a saved parameter group has the "
+                                 f"hyperparameters {unknown}, which {type(self).__name__} does not have; load it "
+                                 "into the kind of optimizer that saved it.")
+            groups.append({**group, **{key: _deserialize_lr(value) if key == "lr" else value
+                                       for key, value in saved.items() if key != "params"}})
+            self._check_hyperparameters(groups[-1])
+        group_of = {id(p): group for group in groups for p in group["params"]}
         new_state = {}
         for key, saved in state_dict["state"].items():
             p = params[int(key)]  # JSON turns int keys into strings
+            group = group_of[id(p)]
+            expected = self.init_state(p.data, _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype))
+            check_parameter_state(saved, expected, type(self).__name__, key)
             new_state[p] = {name: _restore_array(value, p, name) for name, value in saved.items()}
-        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
-            group.update({key: _deserialize_lr(value) if key == "lr" else value
-                          for key, value in saved.items() if key != "params"})
+        for group, checked in zip(self.param_groups, groups):
+            group.update(checked)
         self.state = new_state
         self.iterations = int(state_dict["iterations"])
 
@@ -350,6 +365,13 @@ def _to_plain(value: Any) -> Any:
 
 
 def _restore_array(value: Any, p: Tensor, name: str) -> Any:
+    """A saved array (or nested list, after JSON) as a fresh array of `p`'s dtype and shape."""
+    if isinstance(value, list):
+        try:
+            value = np.array(value, dtype=p.data.dtype)
+        except (ValueError, TypeError):
+            raise ValueError(f"the saved optimizer state {name!r} of parameter {describe(p)} should be an array "
+                             "of numbers (or nested lists of them); pass what state_dict() returned.") from None
     if not isinstance(value, np.ndarray):
         return value
     if value.shape != p.shape:

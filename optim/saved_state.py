@@ -2,8 +2,11 @@
 is used, so a damaged or hand-edited one fails with a sentence instead of a KeyError."""
 from __future__ import annotations
 
+import numbers
 import reprlib
 from typing import Any
+
+import numpy as np
 
 
 def check_state_dict(state_dict: Any, param_count: int, owner: str) -> None:
@@ -31,3 +34,21 @@ def check_state_dict(state_dict: Any, param_count: int, owner: str) -> None:
     if not isinstance(groups, list) or not all(isinstance(g, dict) and isinstance(g.get("params"), list)
                                                for g in groups):
         refuse("'param_groups'", "a list of dicts, each with a 'params' list", groups)
+
+
+def check_parameter_state(saved: dict, expected: dict, owner: str, index: Any) -> None:
+    """Raise a ValueError unless the saved state of parameter `index` has the entries of
+    `expected` (what the optimizer's init_state makes), arrays (or nested lists, after JSON)
+    where it has arrays and numbers where it has numbers."""
+    if set(saved) != set(expected):
+        raise ValueError(f"{owner}.load_state_dict: the state of parameter {index} holds {sorted(saved)}, but "
+                         f"{owner} with these hyperparameters keeps {sorted(expected)}; load it into the "
+                         "optimizer that saved it.")
+    for name, value in saved.items():
+        wanted_array = isinstance(expected[name], np.ndarray)
+        fits = (isinstance(value, (np.ndarray, list)) if wanted_array else
+                isinstance(value, numbers.Real) and not isinstance(value, bool))
+        if not fits:
+            raise ValueError(f"{owner}.load_state_dict: the state {name!r} of parameter {index} should be "
+                             f"{'an array' if wanted_array else 'a number'}, but is {reprlib.repr(value)}; pass "
+                             "what state_dict() returned.")

@@ -60,17 +60,17 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors of one dtype when one is float (see `promote`),
     each number matching the other operand's dtype."""
     if isinstance(a, Tensor):
-        if isinstance(b, Tensor):
-            if a.data.dtype is b.data.dtype:  # the common case, decided without a comparison
-                return a, b
-            return promote(a, b)
+        if isinstance(b, Tensor):  # below, `is` settles the common case of one dtype in ~30 ns
+            return (a, b) if a.data.dtype is b.data.dtype else promote(a, b)
         if type(b) is float or type(b) is int:  # the common `x * 0.5`: a constant made before
             constant = _CONSTANTS.get((b, a.data.dtype))
             if constant is not None:
                 return a, constant
-        return promote(a, lift(b, a))
+        b = lift(b, a)
+        return (a, b) if b.data.dtype is a.data.dtype else promote(a, b)
     b = lift(b)
-    return promote(lift(a, b), b)
+    a = lift(a, b)
+    return (a, b) if a.data.dtype is b.data.dtype else promote(a, b)
 
 
 def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:

@@ -342,3 +342,25 @@ def test_reattach_on_an_empty_optimizer_attaches():
     opt = optim.SGD(learning_rate=0.1)
     opt.reattach([w])
     assert opt.param_groups[0]["params"] == [w]
+
+
+@pytest.mark.parametrize("edit, error, message", [
+    (lambda s: s["state"][0].update(velocity="fast"), ValueError,
+     r"the state 'velocity' of parameter 0 should be an array, but is 'fast'"),
+    (lambda s: s["state"][0].update(extra=np.ones(1)), ValueError,
+     r"holds \['extra', 'velocity'\], but SGD with these hyperparameters keeps \['velocity'\]"),
+    (lambda s: s["param_groups"][0].update(evil=1), ValueError, r"hyperparameters \['evil'\], which SGD does not have"),
+    (lambda s: s["param_groups"][0].update(momentum="0.9"), TypeError, "momentum must be a number"),
+    (lambda s: s["state"].update({7: {}}), ValueError, "a parameter index from 0 to 0, but is 7"),
+])
+def test_a_damaged_state_dict_is_refused_before_anything_changes(edit, error, message):
+    w = param([1.0])
+    opt = optim.SGD([w], learning_rate=0.1, momentum=0.9)
+    step_all(opt, [w])
+    saved = opt.state_dict()
+    before = opt.state_dict()
+    edit(saved)
+    with pytest.raises(error, match=message):
+        opt.load_state_dict(saved)
+    after = opt.state_dict()
+    assert after["param_groups"] == before["param_groups"] and after["iterations"] == before["iterations"]

@@ -71,6 +71,10 @@ def test_a_nested_model_entry_names_a_registered_class_too(crafted):
      "metric class name must be a string"),
     (lambda c: c["optimizer_state"]["state"].update({"99": {}}), "optimizer state",
      "a key of 'state' should be a parameter index from 0 to 3, but is '99'"),
+    (lambda c: c["optimizer_state"]["state"]["2"].update(velocity="os.system"), "optimizer state",
+     "the state 'velocity' of parameter 2 should be an array, but is 'os.system'"),
+    (lambda c: c["optimizer_state"]["param_groups"][0].update(beta_1=float("inf")), "optimizer state",
+     "beta_1 must be in [0, 1), but got inf"),
 ])
 def test_a_failure_while_rebuilding_names_the_part_and_the_cause(crafted, edit, part, fragment):
     message = load_fails(crafted(edit), f"its {part} could not be rebuilt", fragment)
