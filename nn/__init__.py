@@ -11,9 +11,9 @@ format `nn.saving` knows no model class: models register themselves in `nn.model
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-                plots, regularizers, utils)
+                plots, regularizers, saving, utils)
 from nn.layers import Input
 from nn.models import Sequential, load_model
 
 __all__ = ["Sequential", "Input", "load_model", "layers", "models", "callbacks", "activations",
-           "losses", "metrics", "initializers", "regularizers", "utils", "datasets", "plots"]
+           "losses", "metrics", "initializers", "regularizers", "utils", "datasets", "plots", "saving"]

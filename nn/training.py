@@ -268,6 +268,9 @@ class Training:
         Logged values: ``loss`` (with regularization), each metric, and ``val_`` versions of both.
         """
         check_positive_int(epochs, "epochs")
+        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) or initial_epoch < 0:
+            raise ValueError(f"initial_epoch is the epoch to start counting from, an integer from 0 (the "
+                             f"default) to epochs - 1, got {initial_epoch!r}.")
         verbose = _verbosity(verbose)
         self._check_compiled("fit", training=True)
         validation: Optional[Batches] = None
@@ -365,8 +368,9 @@ class Training:
             self._model_inputs(batches.first_x, "predict")
         else:
             x = self._model_inputs(features(x, "predict"), "predict")
-            if len(x) == 0:
-                raise ValueError("predict(): x is empty (0 samples); pass at least one sample.")
+            if len(x) == 0:  # no predictions, in the shape the outputs would have
+                with ag.no_grad():
+                    return self(x, training=False).data
             batches = array_batches((x, None, None), batch_size, steps, "steps")
         with ag.no_grad():
             outputs = [self(x_batch, training=False).data for x_batch, _, _ in batches.epoch()]

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, Sequence
 
 
@@ -39,7 +40,15 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
+def _check_numbers(schedule: str, **values: Any) -> None:
+    """Each of `values` (argument name -> value) is a real number, or a TypeError naming it."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{schedule}: {name} must be a number, but got {value!r}.")
+
+
 def _check_decay_steps(schedule: str, decay_steps: int) -> None:
+    _check_numbers(schedule, decay_steps=decay_steps)
     if decay_steps <= 0:
         raise ValueError(f"{schedule}: decay_steps must be a positive number of steps, "
                          f"but got {decay_steps}.")
@@ -55,6 +64,7 @@ class ExponentialDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
                  staircase: bool = False, name: str = "ExponentialDecay") -> None:
         _check_decay_steps("ExponentialDecay", decay_steps)
+        _check_numbers("ExponentialDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -110,6 +120,7 @@ class CosineDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
                  name: str = "CosineDecay") -> None:
         _check_decay_steps("CosineDecay", decay_steps)
+        _check_numbers("CosineDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
@@ -135,6 +146,7 @@ class InverseTimeDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
                  staircase: bool = False, name: str = "InverseTimeDecay") -> None:
         _check_decay_steps("InverseTimeDecay", decay_steps)
+        _check_numbers("InverseTimeDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -166,6 +178,7 @@ class PolynomialDecay(LearningRateSchedule):
                  end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
                  name: str = "PolynomialDecay") -> None:
         _check_decay_steps("PolynomialDecay", decay_steps)
+        _check_numbers("PolynomialDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.end_learning_rate = end_learning_rate
@@ -207,6 +220,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         if t_mul <= 0:
             raise ValueError(f"CosineDecayRestarts: t_mul multiplies each period's length and must "
                              f"be positive, but got {t_mul}.")
+        _check_numbers("CosineDecayRestarts", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
         self.t_mul = t_mul

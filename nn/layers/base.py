@@ -7,11 +7,14 @@ pictures of the graph group each layer's ops together.
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
+import math
 import re
+import threading
 import warnings
 from collections import defaultdict
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -40,6 +43,26 @@ def reset_name_counters() -> None:
     _name_counters.clear()
 
 
+class WeightBudgetExceeded(ValueError):
+    """A layer asked for more weight numbers than a `weight_budget` had left."""
+
+
+_budget = threading.local()  # .left: weight numbers add_weight may still create (None: no budget)
+
+
+@contextlib.contextmanager
+def weight_budget(max_numbers: int) -> Iterator[None]:
+    """Inside, `add_weight` creates at most `max_numbers` weight numbers in all (in this thread)
+    and refuses, before allocating, a weight past that: loading a file builds its model so, and a
+    damaged or crafted config cannot make it allocate terabytes."""
+    previous = getattr(_budget, "left", None)
+    _budget.left = max_numbers
+    try:
+        yield
+    finally:
+        _budget.left = previous
+
+
 def snake_case(class_name: str) -> str:
     """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
     base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
@@ -50,8 +73,9 @@ def snake_case(class_name: str) -> str:
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
     """A shape given as an int or a sequence of positive ints, as a tuple (or a clear error)."""
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape) if isinstance(shape, (tuple, list)) else shape
+    if not isinstance(shape, tuple) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in shape):
         raise ValueError(f"{what} must be positive integers (without the batch size), got {shape}; "
                          f"for 64 features per sample write (64,).")
     return tuple(int(n) for n in shape)
@@ -87,6 +111,8 @@ class Layer:
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
+        if not isinstance(trainable, (bool, np.bool_)):
+            raise TypeError(f"layer {self.name!r}: trainable takes True or False, got {trainable!r}.")
         self.trainable = bool(trainable)
         self.built = False
         self.input_spec: Optional[Shape] = None  # the (None, ...) shape the layer was built for
@@ -128,6 +154,13 @@ class Layer:
         """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"`` (of the
         default float dtype unless `dtype` says otherwise, e.g. a count's "int64")."""
         shape = tuple(int(n) for n in shape)
+        left = getattr(_budget, "left", None)
+        if left is not None:
+            size = math.prod(shape)
+            if size > left:
+                raise WeightBudgetExceeded(f"layer {self.name!r} would create the weight {name!r} of shape {shape} "
+                                           f"({size:,} numbers) with only {left:,} left in its weight budget.")
+            _budget.left = left - size
         values = initializers.get(initializer)(shape, dtype=ag.get_default_dtype())
         dtype = ag.get_default_dtype() if dtype is None else dtype
         weight = ag.Tensor(values, requires_grad=trainable, dtype=dtype, name=f"{self.name}/{name}")

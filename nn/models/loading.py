@@ -1,39 +1,124 @@
-"""`load_model`: rebuild a model saved by ``model.save``, beside the model classes it builds."""
+"""`load_model` and `load_weights`: rebuild a model saved by ``model.save``, beside the model
+classes it builds.
+
+`nn.saving.read` checks the file and its config's schema before anything is allocated. Then,
+still before building: every layer and model class the architecture names must be registered.
+The model is built under a weight budget of what the file holds (`nn.layers.base.weight_budget`),
+so a config cannot make building allocate more than the file's own weights; building, compiling
+and restoring the optimizer state each turn any failure into a `ModelFileError` naming the file
+and the part.
+"""
 from __future__ import annotations
 
-import os
-from typing import Any
+import contextlib
+import reprlib
+from typing import Any, Iterator, Optional
 
 from nn import saving
+from nn.layers import get as get_layer_class
+from nn.layers.base import WeightBudgetExceeded, weight_budget
 from nn.models.registry import get_model_class
+from nn.saving import LoadLimits, ModelFileError
+from nn.saving.file_format import as_path, unreadable
+from nn.saving.schema import weight_count
 
 # Files written before the class was recorded hold a Sequential model.
 DEFAULT_MODEL_CLASS = "Sequential"
 
 
-def load_model(filepath: Any, compile: bool = True) -> Any:
+def load_model(filepath: Any, compile: bool = True, *, limits: Optional[LoadLimits] = None) -> Any:
     """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
-    and optimizer state, so it predicts identically and resumes training where it stopped."""
-    path = os.fspath(filepath)
-    config, arrays = saving.read(path)
-    if config.get("kind") != "model":
-        raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "
-                         f"and call model.load_weights({path!r}) instead of load_model.")
-    model_config = config.get("model_config")
-    if not isinstance(model_config, dict) or not isinstance(model_config.get("layers"), list):
-        raise ValueError(f"{path!r} has no valid model architecture in its config; it may be damaged.")
-    try:
-        model_class = get_model_class(str(config.get("model_class", DEFAULT_MODEL_CLASS)))
-    except ValueError as error:
-        raise ValueError(f"{path!r}: {error}") from None
-    try:
-        model = model_class.from_config(model_config)
-    except TypeError as error:
-        raise ValueError(f"{path!r}: the saved architecture does not fit the layer classes of this version "
-                         f"({error}).") from None
+    and optimizer state, so it predicts identically and resumes training where it stopped.
+
+    Args:
+        filepath: the file ``model.save`` wrote.
+        compile: restore the compile settings and optimizer state too.
+        limits: what the file may ask for (`nn.saving.LoadLimits`); raise one to load a bigger
+            file that you trust, e.g. ``limits=nn.saving.LoadLimits(max_parameters=2**31)``.
+
+    Raises:
+        nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
+            past a limit; the message names the file, the part that is wrong and what to do.
+    """
+    path = as_path(filepath, "load_model")
+    config, arrays = saving.read(path, limits)
+    if config["kind"] != "model":
+        raise ModelFileError(f"{path!r} holds only weights (written by save_weights); build the model in code "
+                             f"and call model.load_weights({path!r}) instead of load_model.")
+    model_class = _model_class(str(config.get("model_class", DEFAULT_MODEL_CLASS)), path)
+    _check_layer_classes(config["model_config"], path)
+    with _rebuilding(path, "architecture", config):
+        model = model_class.from_config(config["model_config"])
     saving.assign_weights(model, config, arrays, path)
     if compile and config.get("compile_config"):
-        model.compile_from_config(config["compile_config"])  # a built model's optimizer is attached
+        with _rebuilding(path, "compile settings", config):
+            model.compile_from_config(config["compile_config"])
         if config.get("optimizer_state") is not None:
-            model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
+            with _rebuilding(path, "optimizer state", config):
+                model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
     return model
+
+
+def load_weights(model: Any, filepath: Any, limits: Optional[LoadLimits] = None) -> None:
+    """Copy the weights stored at `filepath` (by save or save_weights) into `model`, whose layers
+    must have the same weights in the same order and shapes; an unbuilt model is first built for
+    the input shape a full save records."""
+    path = as_path(filepath, "load_weights")
+    config, arrays = saving.read(path, limits)
+    if not model.built:
+        saved_input = (config.get("model_config") or {}).get("input_shape")
+        if saved_input is None:
+            raise ValueError(f"model {model.name!r} is not built yet, so it has no weights to load into; "
+                             f"call model.build((None, features)) or run it on data first.")
+        with _rebuilding(path, "input shape", config):
+            model.build((None, *saved_input))
+    saving.assign_weights(model, config, arrays, path)
+
+
+def _model_class(name: str, path: str) -> type:
+    try:
+        return get_model_class(name)
+    except ValueError as error:
+        raise ModelFileError(f"{path!r}: {error} Define (import) the model class before loading.") from None
+
+
+def _check_layer_classes(model_config: dict, path: str) -> None:
+    """Every entry of every ``"layers"`` list (nested models' too) names a registered class."""
+    pending: list[Any] = [model_config]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for entry in item.get("layers") if isinstance(item.get("layers"), list) else ():
+                if not (isinstance(entry, dict) and isinstance(entry.get("class_name"), str)
+                        and isinstance(entry.get("config", {}), dict)):
+                    raise unreadable(path, f"in its config, each layer should be an object with a 'class_name' "
+                                           f"string and a 'config' object, but one is {reprlib.repr(entry)}")
+                try:
+                    get_layer_class(entry["class_name"])
+                except ValueError as error:
+                    try:
+                        get_model_class(entry["class_name"])  # a nested model
+                    except ValueError:
+                        raise ModelFileError(f"{path!r}: {error}") from None
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+@contextlib.contextmanager
+def _rebuilding(path: str, part: str, config: dict) -> Iterator[None]:
+    """Run a step of rebuilding the model under the file's weight budget; any failure of it
+    becomes a ModelFileError naming the file and `part`."""
+    held = weight_count(config)
+    try:
+        with weight_budget(held):
+            yield
+    except ModelFileError:
+        raise
+    except WeightBudgetExceeded as error:
+        raise ModelFileError(f"{path!r}: its {part} asks for more weight numbers than the file holds ({held:,}): "
+                             f"{error} The config was damaged or edited; save the model again.") from None
+    except Exception as error:  # whatever a crafted config makes the constructors raise
+        raise ModelFileError(f"{path!r}: its {part} could not be rebuilt ({type(error).__name__}: {error}). "
+                             f"The file was damaged or edited, or written for other classes; save the model "
+                             f"again with this version.") from error

@@ -11,7 +11,8 @@ from nn.layers import get as get_layer_class
 from nn.layers.base import Shape, unique_name
 from nn.layers.core import InputLayer
 from nn.models.registry import register_model_class
-from nn.saving import load_weights, save_model, save_weights
+from nn.models.loading import load_weights
+from nn.saving import LoadLimits, save_model, save_weights
 from nn.training import Training
 from nn.utils import to_tensor
 
@@ -34,10 +35,14 @@ class Sequential(Training):
         super().__init__()
         self.name = name or unique_name("sequential")
         self._layers: list[Layer] = []
+        self._layer_names: set[str] = set()  # for add's uniqueness check in constant time
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
         self.input_name = "x"  # the name a batch of data gets in graph pictures (Input(name=...))
         self.built = False
+        if isinstance(layers, Layer) or layers is not None and not isinstance(layers, Iterable):
+            raise TypeError(f"Sequential takes a list of layers, as in Sequential([Input(shape=(4,)), Dense(8)]), "
+                            f"got {type(layers).__name__}; wrap a single layer in a list.")
         for layer in layers or ():
             self.add(layer)
 
@@ -57,13 +62,14 @@ class Sequential(Training):
             self.input_name = layer.tensor_name
             self.build(layer.batch_input_shape)
             return
-        if any(existing.name == layer.name for existing in self._layers):
+        if layer.name in self._layer_names:
             raise ValueError(f"model {self.name!r} already has a layer named {layer.name!r}; layer names "
                              f"must be unique in a model (pass name= to choose another).")
         if layer.batch_input_shape is not None and (self._layers or self.input_shape is not None):
             raise ValueError(f"layer {layer.name!r} has input_shape= but is not the first layer of model "
                              f"{self.name!r}; only the first layer may set the input shape.")
         self._layers.append(layer)
+        self._layer_names.add(layer.name)
         if layer.batch_input_shape is not None:
             self.build(layer.batch_input_shape)
         elif self.built:
@@ -74,6 +80,7 @@ class Sequential(Training):
         if not self._layers:
             raise IndexError(f"model {self.name!r} has no layers to pop.")
         layer = self._layers.pop()
+        self._layer_names.discard(layer.name)
         if self.built:
             self.build(self.input_shape)
         return layer
@@ -85,6 +92,9 @@ class Sequential(Training):
                 raise ValueError(f"model {self.name!r} cannot be built without an input shape: call "
                                  f"build((None, features)), start with Input(shape=...), or call it on data.")
             input_shape = self.input_shape
+        if not isinstance(input_shape, (tuple, list)) or not input_shape:
+            raise ValueError(f"model {self.name!r}: build takes the input shape with its batch axis first, as in "
+                             f"build((None, 64)) for 64 features, got {input_shape!r}.")
         shape = tuple(input_shape)
         self.input_shape = (None, *shape[1:])
         for layer in self._layers:
@@ -181,8 +191,13 @@ class Sequential(Training):
     def from_config(cls, config: dict) -> "Sequential":
         """Rebuild from `get_config()`; only registered layer classes may be named."""
         model = cls(name=config.get("name"))
-        if config.get("input_shape") is not None:
-            model.build((None, *config["input_shape"]))
+        input_shape = config.get("input_shape")
+        if input_shape is not None:
+            if not isinstance(input_shape, list) or not all(
+                    n is None or (isinstance(n, int) and not isinstance(n, bool) and n > 0) for n in input_shape):
+                raise ValueError(f"a Sequential config's input_shape is the shape of one sample, a list of positive "
+                                 f"integers (null for a size that varies), got {input_shape!r}.")
+            model.build((None, *input_shape))
         for entry in config.get("layers", []):
             layer_config = dict(entry.get("config", {}))
             if model._layers or model.input_shape is not None:
@@ -200,9 +215,10 @@ class Sequential(Training):
         """Write only the weights to a ``.npz`` file."""
         save_weights(self, filepath)
 
-    def load_weights(self, filepath: str) -> None:
-        """Read weights saved by `save_weights` or `save` into this (same-architecture) model."""
-        load_weights(self, filepath)
+    def load_weights(self, filepath: str, limits: Optional[LoadLimits] = None) -> None:
+        """Read weights saved by `save_weights` or `save` into this (same-architecture) model;
+        `limits` (`nn.saving.LoadLimits`) bounds what the file may ask for."""
+        load_weights(self, filepath, limits)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self._layers]}>"

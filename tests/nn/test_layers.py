@@ -5,6 +5,7 @@ import pytest
 import autograd as ag
 import nn
 from nn.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer, Layer, PReLU
+from nn.layers.base import WeightBudgetExceeded, weight_budget
 
 
 @pytest.fixture(autouse=True)
@@ -165,3 +166,12 @@ def test_custom_layers_register_and_use_add_weight():
     assert [w.name for w in layer.weights] == ["scale/scale"]
     with pytest.raises(ValueError, match="unknown layer class 'Nope'.*Dense"):
         nn.layers.get("Nope")
+
+
+def test_a_weight_budget_refuses_a_weight_before_allocating_it_and_is_restored_after():
+    with weight_budget(40):
+        Dense(8).build_for((None, 4))  # 32 + 8 = 40 numbers: exactly the budget
+        with pytest.raises(WeightBudgetExceeded, match=r"weight 'kernel' of shape \(4, 1099511627776\) "
+                                                       r"\(4,398,046,511,104 numbers\) with only 0 left"):
+            Dense(2**40).build_for((None, 4))
+    assert Dense(8).build_for((None, 4)) == (None, 8)  # no budget outside the block
