@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from nn import saving
+from nn.interop import keras_archive, keras_weights
 from nn.models.registry import get_model_class
 
 # Files written before the class was recorded hold a Sequential model.
@@ -13,8 +14,13 @@ DEFAULT_MODEL_CLASS = "Sequential"
 
 def load_model(filepath: Any, compile: bool = True) -> Any:
     """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
-    and optimizer state, so it predicts identically and resumes training where it stopped."""
+    and optimizer state, so it predicts identically and resumes training where it stopped.
+
+    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
+    Sequential model of supported layers with its weights, uncompiled: call ``compile`` to train."""
     path = os.fspath(filepath)
+    if os.path.exists(path) and keras_archive.is_keras_archive(path):
+        return _load_keras_archive(path)
     config, arrays = saving.read(path)
     if config.get("kind") != "model":
         raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "
@@ -36,4 +42,15 @@ def load_model(filepath: Any, compile: bool = True) -> Any:
         model.compile_from_config(config["compile_config"])  # a built model's optimizer is attached
         if config.get("optimizer_state") is not None:
             model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
+    return model
+
+
+def _load_keras_archive(path: str) -> Any:
+    config, weights = keras_archive.read_model(path)
+    with weights:
+        model = get_model_class("Sequential").from_config(config)
+        if not model.built:
+            raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
+                             f"placed; save it from a built Keras model.")
+        keras_weights.read(weights, model, path)
     return model
