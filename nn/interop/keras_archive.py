@@ -31,6 +31,9 @@ MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
 OBJECT_MODULES = {"_initializer": "keras.initializers", "_regularizer": "keras.regularizers",
                   "_constraint": "keras.constraints"}
 BASE_LAYER_KEYS = {"name", "trainable"}  # every layer takes these through **kwargs
+# Keys Keras's own constructor refuses for a class (Keras 3.15's SpatialDropout takes no `trainable`).
+KEYS_KERAS_REFUSES = {"SpatialDropout1D": {"trainable"}, "SpatialDropout2D": {"trainable"}}
+NESTED_LAYER_KEYS = {"layer", "backward_layer"}  # config keys whose value is a whole layer
 INERT_KEYS = {"dtype", "renorm_momentum", "renorm_clipping"}  # no effect at their Keras defaults
 INERT_VALUES = [None, False, "channels_last"]  # unknown keys at these values change nothing here
 
@@ -38,12 +41,16 @@ INERT_VALUES = [None, False, "channels_last"]  # unknown keys at these values ch
 # ---- writing -----------------------------------------------------------------------------------------
 def to_keras_layer(layer: Any) -> dict:
     """The Keras serialization of one of our layers."""
-    config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items() if key != "input_shape"}
+    refused = {"input_shape", *KEYS_KERAS_REFUSES.get(type(layer).__name__, ())}
+    config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items() if key not in refused}
     return {"module": "keras.layers", "class_name": type(layer).__name__, "config": config,
             "registered_name": None}
 
 
 def _to_keras_value(key: str, value: Any) -> Any:
+    if key in NESTED_LAYER_KEYS and isinstance(value, dict):  # Bidirectional's wrapped layers
+        config = {k: _to_keras_value(k, v) for k, v in value.get("config", {}).items()}
+        return {"module": "keras.layers", "class_name": value["class_name"], "config": config, "registered_name": None}
     if isinstance(value, dict) and "class_name" in value:
         module = next((m for suffix, m in OBJECT_MODULES.items() if key.endswith(suffix)), "keras")
         return {"module": module, "class_name": value["class_name"], "config": value.get("config", {}),
@@ -105,7 +112,10 @@ def from_keras_layer(entry: dict, source: str) -> tuple[str, dict]:
     accepted = set(inspect.signature(LAYER_CLASSES[class_name].__init__).parameters) | BASE_LAYER_KEYS
     config = {}
     for key, value in (entry.get("config") or {}).items():
-        if key in accepted:
+        if key in accepted and key in NESTED_LAYER_KEYS and isinstance(value, dict):
+            nested_class, nested_config = from_keras_layer(value, source)
+            config[key] = {"class_name": nested_class, "config": nested_config}
+        elif key in accepted:
             config[key] = _from_keras_value(value)
         elif not (key in INERT_KEYS or value in INERT_VALUES):
             raise ValueError(f"{source!r}: layer {entry['config'].get('name')!r} ({class_name}) sets {key}={value!r}, "

@@ -53,11 +53,20 @@ def attention_weights(layer: Any) -> Groups:
     return groups
 
 
+def bidirectional_weights(layer: Any) -> Groups:
+    """Bidirectional: each direction's layer in ``forward_layer`` / ``backward_layer``, with its cell."""
+    groups: Groups = {"vars": []}
+    for direction in ("forward_layer", "backward_layer"):
+        for path, weights in weight_groups(getattr(layer, direction)).items():
+            groups[f"{direction}/{path}"] = weights
+    return groups
+
+
 WEIGHT_GROUPS: dict[str, Callable[[Any], Groups]] = {
     "SimpleRNN": cell_weights, "LSTM": cell_weights, "GRU": cell_weights,
-    "MultiHeadAttention": attention_weights,
+    "MultiHeadAttention": attention_weights, "Bidirectional": bidirectional_weights,
 }
-NOT_IN_KERAS_LAYOUT = {"Bidirectional", "RNN"}  # their nesting is not mapped yet
+NOT_IN_KERAS_LAYOUT = {"RNN"}  # a generic RNN's cell may be any layer: not mapped yet
 
 
 def weight_groups(layer: Any) -> Groups:

@@ -196,3 +196,32 @@ def test_multi_head_attention_weights_sit_where_keras_puts_them(tmp_path):
     our_arrays = {f"{group}/{i}": weight.shape for group, weights in weight_groups(ours).items()
                   for i, weight in enumerate(weights)}
     assert our_arrays == keras_arrays
+
+
+LAYER_STACKS = [  # (sample shape, layers): together every layer class with weights or settings
+    ((6, 6, 2), lambda L: [L.Conv2DTranspose(3, 2, strides=2)]),
+    ((6, 6, 2), lambda L: [L.DepthwiseConv2D(2), L.SeparableConv2D(3, 2)]),
+    ((6, 6, 2), lambda L: [L.ZeroPadding2D(1), L.Cropping2D(1), L.UpSampling2D(2), L.GlobalMaxPooling2D()]),
+    ((6, 6, 2), lambda L: [L.AveragePooling2D(2), L.SpatialDropout2D(0.1), L.GlobalAveragePooling2D()]),
+    ((5, 3), lambda L: [L.ZeroPadding1D(1), L.Cropping1D(1), L.UpSampling1D(2), L.Permute((2, 1)),
+                        L.GlobalMaxPooling1D(), L.RepeatVector(2)]),
+    ((5, 3), lambda L: [L.PReLU(), L.SpatialDropout1D(0.1), L.GaussianNoise(0.1), L.ActivityRegularization(),
+                        L.ReLU(), L.LeakyReLU(), L.ELU(), L.Softmax()]),
+    ((5, 3), lambda L: [L.Masking(), L.LSTM(2, return_sequences=True), L.Bidirectional(L.GRU(2))]),
+    ((4,), lambda L: [L.Normalization(mean=1.0, variance=2.0), L.Rescaling(2.0, 1.0), L.Dense(2)]),
+]
+
+
+@pytest.mark.parametrize("shape, stack", LAYER_STACKS)
+def test_every_layer_class_goes_to_keras_and_back(tmp_path, shape, stack):
+    rng = np.random.default_rng(3)
+    model = nn.Sequential([nn.Input(shape), *stack(nn.layers)])
+    for weight in model.weights:
+        weight.data = rng.uniform(0.5, 1.5, size=weight.shape).astype(np.float32)
+    x = rng.normal(size=(2, *shape)).astype(np.float32)
+    expected = model.predict(x, verbose=0)
+    model.save(tmp_path / "ours.keras")
+    in_keras = keras.models.load_model(tmp_path / "ours.keras")
+    np.testing.assert_allclose(np.asarray(in_keras.predict(x, verbose=0)), expected, atol=1e-5)
+    in_keras.save(tmp_path / "keras.keras")
+    np.testing.assert_allclose(nn.load_model(tmp_path / "keras.keras").predict(x, verbose=0), expected, atol=1e-5)
