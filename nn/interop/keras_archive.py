@@ -22,7 +22,7 @@ import os
 import zipfile
 from typing import Any
 
-from nn.interop import keras_weights, optional
+from nn.interop import files, keras_weights, optional
 from nn.layers import LAYER_CLASSES
 
 PURPOSE = "Reading and writing Keras .keras files"
@@ -84,10 +84,11 @@ def save_model(model: Any, filepath: Any) -> None:
         keras_weights.write(file, model)
     metadata = {"keras_version": KERAS_VERSION, "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "written_by": "chainrule"}
-    with zipfile.ZipFile(filepath, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("metadata.json", json.dumps(metadata))
-        archive.writestr("config.json", json.dumps(config))
-        archive.writestr("model.weights.h5", weights.getvalue())
+    with files.replaced_atomically(filepath) as temp_path:
+        with zipfile.ZipFile(temp_path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("metadata.json", json.dumps(metadata))
+            archive.writestr("config.json", json.dumps(config))
+            archive.writestr("model.weights.h5", weights.getvalue())
 
 
 # ---- reading -----------------------------------------------------------------------------------------

@@ -12,15 +12,20 @@ weights into groups); `layer_paths` is the walk over a model's layers.
 """
 from __future__ import annotations
 
+import io
+import os
 import re
+import zipfile
 from typing import Any, Callable
 
 import numpy as np
 
 import autograd as ag
-from nn.interop import optional
+from nn.interop import files, optional
 
 PURPOSE = "Reading and writing Keras .weights.h5 files"
+ARCHIVE_WEIGHTS = "model.weights.h5"  # the weights' member in a .keras archive
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 Groups = dict[str, list[ag.Tensor]]  # "vars", "cell/vars", "query_dense/vars" -> the arrays there
 
 
@@ -145,15 +150,39 @@ def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], sour
     return pairs
 
 
+def is_hdf5(filepath: Any) -> bool:
+    """Whether `filepath` starts with the HDF5 signature (checked without h5py)."""
+    with open(filepath, "rb") as file:
+        return file.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE
+
+
+def is_keras_file(filepath: Any) -> bool:
+    """Whether `filepath` exists and is a Keras weights file (HDF5) or a Keras ``.keras`` archive."""
+    if not os.path.isfile(filepath):
+        return False
+    if is_hdf5(filepath):
+        return True
+    if not zipfile.is_zipfile(filepath):
+        return False
+    with zipfile.ZipFile(filepath) as archive:
+        return ARCHIVE_WEIGHTS in archive.namelist()
+
+
 def save_weights(model: Any, filepath: Any) -> None:
     """Write `model`'s weights to `filepath` in Keras 3's ``.weights.h5`` layout."""
     h5py = optional.h5py(PURPOSE)
-    with h5py.File(filepath, "w") as file:
-        write(file, model)
+    with files.replaced_atomically(filepath) as temp_path:
+        with h5py.File(temp_path, "w") as file:
+            write(file, model)
 
 
 def load_weights(model: Any, filepath: Any) -> None:
-    """Read a Keras 3 ``.weights.h5`` file (written by Keras or by `save_weights`) into `model`."""
+    """Read a Keras 3 ``.weights.h5`` file or the weights of a ``.keras`` archive (written by Keras or
+    by chainrule) into `model`."""
     h5py = optional.h5py(PURPOSE)
-    with h5py.File(filepath, "r") as file:
+    source: Any = filepath
+    if zipfile.is_zipfile(filepath):
+        with zipfile.ZipFile(filepath) as archive:
+            source = io.BytesIO(archive.read(ARCHIVE_WEIGHTS))
+    with h5py.File(source, "r") as file:
         read(file, model, str(filepath))

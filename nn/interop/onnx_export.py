@@ -7,10 +7,9 @@ nodes in order (`onnx_layers.CONVERTERS`, one function per layer class), and one
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from nn.interop import optional
+from nn.interop import files, optional
 
 OPSET = 17
 PURPOSE = "model.export(format='onnx')"
@@ -48,5 +47,6 @@ def export(model: Any, filepath: Any) -> None:
                                    producer_name="chainrule")
     onnx_model.ir_version = min(onnx_model.ir_version, 8)  # readable by every runtime with opset 17
     onnx.checker.check_model(onnx_model, full_check=True)
-    onnx.save(onnx_model, os.fspath(filepath))
+    with files.replaced_atomically(filepath) as temp_path:
+        onnx.save(onnx_model, temp_path)
 

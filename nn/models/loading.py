@@ -21,6 +21,10 @@ def load_model(filepath: Any, compile: bool = True) -> Any:
     path = os.fspath(filepath)
     if os.path.exists(path) and keras_archive.is_keras_archive(path):
         return _load_keras_archive(path)
+    if os.path.exists(path) and keras_weights.is_hdf5(path):
+        raise ValueError(f"{path!r} is an HDF5 file: a Keras weights file (.weights.h5) holds no architecture, so "
+                         f"build the model in code and call model.load_weights({path!r}); a Keras 2 whole-model "
+                         f".h5 file is not read here: open it in Keras 3 and save it as .keras.")
     config, arrays = saving.read(path)
     if config.get("kind") != "model":
         raise ValueError(f"{path!r} holds only weights (written by save_weights); build the model in code "

@@ -212,9 +212,10 @@ class Sequential(Training):
             save_weights(self, filepath)
 
     def load_weights(self, filepath: str) -> None:
-        """Read weights into this (same-architecture, built) model: a ``.h5`` path in Keras 3's layout
-        (written by Keras or by `save_weights`), otherwise a file written by `save_weights` or `save`."""
-        if _suffix(filepath) != ".h5":
+        """Read weights into this (same-architecture, built) model: a ``.h5`` file in Keras 3's layout
+        or a Keras ``.keras`` archive (written by Keras or by chainrule), otherwise a file written by
+        `save_weights` or `save` in our ``.npz`` format."""
+        if not keras_weights.is_keras_file(filepath):
             load_weights(self, filepath)
             return
         if not self.built:

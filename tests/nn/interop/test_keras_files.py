@@ -225,3 +225,28 @@ def test_every_layer_class_goes_to_keras_and_back(tmp_path, shape, stack):
     np.testing.assert_allclose(np.asarray(in_keras.predict(x, verbose=0)), expected, atol=1e-5)
     in_keras.save(tmp_path / "keras.keras")
     np.testing.assert_allclose(nn.load_model(tmp_path / "keras.keras").predict(x, verbose=0), expected, atol=1e-5)
+
+
+def test_load_weights_reads_a_keras_archive_too(tmp_path):
+    model, x = keras_model("mlp")
+    model.save(tmp_path / "m.keras")
+    ours = nn.Sequential([nn.Input((6,)), nn.layers.Dense(8, activation="relu"), nn.layers.Dropout(0.2),
+                          nn.layers.Dense(3, activation="softmax")])
+    ours.load_weights(tmp_path / "m.keras")
+    np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-5)
+
+
+def test_load_model_on_a_weights_file_says_to_use_load_weights(tmp_path):
+    mlp().save_weights(tmp_path / "w.weights.h5")
+    with pytest.raises(ValueError, match=r"holds no architecture.*model.load_weights"):
+        nn.load_model(tmp_path / "w.weights.h5")
+
+
+def test_a_failed_save_leaves_the_previous_file(tmp_path):
+    mlp().save(tmp_path / "m.keras")
+    before = (tmp_path / "m.keras").read_bytes()
+    unbuildable = nn.Sequential([nn.Input((4, 6)), nn.layers.RNN(nn.layers.LSTMCell(2))])
+    with pytest.raises(ValueError, match=r"layer 'rnn.*' \(RNN\) cannot be stored in Keras's"):
+        unbuildable.save(tmp_path / "m.keras")
+    assert (tmp_path / "m.keras").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.keras"]

@@ -68,3 +68,9 @@ def test_only_the_onnx_format_is_known(tmp_path):
     model = nn.Sequential([nn.Input((3,)), L.Dense(2)])
     with pytest.raises(ValueError, match="format='onnx' only, not 'tf_saved_model'"):
         model.export(tmp_path / "m", format="tf_saved_model")
+
+
+def test_without_onnx_the_error_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "onnx", None)  # makes `import onnx` fail as if not installed
+    with pytest.raises(ImportError, match=r"pip install chainrule\[onnx\]"):
+        nn.Sequential([nn.Input((3,)), L.Dense(2)]).export(tmp_path / "m.onnx", format="onnx")
