@@ -140,13 +140,16 @@ def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], sour
                          f"({', '.join(w.name for w in weights) or 'none'}); the architectures differ.")
     pairs = []
     for i, weight in enumerate(weights):
-        if str(i) not in group:
+        item = group.get(str(i))
+        if item is None or not hasattr(item, "dtype"):
             raise ValueError(f"{source!r} is missing array {i} of {where}; it may be damaged.")
-        array = np.asarray(group[str(i)][()])
-        if array.shape != weight.shape:
-            raise ValueError(f"{source!r}: array {i} of {where} has shape {array.shape} but the layer's weight "
-                             f"{weight.name!r} has shape {weight.shape}; the architectures differ.")
-        pairs.append((weight, array.astype(weight.data.dtype)))
+        if tuple(item.shape) != weight.shape:  # checked before reading, so a huge array is never loaded
+            raise ValueError(f"{source!r}: array {i} of {where} has shape {tuple(item.shape)} but the layer's "
+                             f"weight {weight.name!r} has shape {weight.shape}; the architectures differ.")
+        if not np.issubdtype(item.dtype, np.number):
+            raise ValueError(f"{source!r}: array {i} of {where} holds {item.dtype} values, not numbers; "
+                             f"it is not a weights file.")
+        pairs.append((weight, np.asarray(item[()]).astype(weight.data.dtype)))
     return pairs
 
 

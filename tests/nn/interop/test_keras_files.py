@@ -250,3 +250,12 @@ def test_a_failed_save_leaves_the_previous_file(tmp_path):
         unbuildable.save(tmp_path / "m.keras")
     assert (tmp_path / "m.keras").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.keras"]
+
+
+def test_text_where_numbers_belong_is_refused(tmp_path):
+    mlp().save_weights(tmp_path / "w.weights.h5")
+    with h5py.File(tmp_path / "w.weights.h5", "a") as file:
+        del file["layers/dense/vars/1"]
+        file["layers/dense/vars"].create_dataset("1", data=np.array([b"x"] * 8))
+    with pytest.raises(ValueError, match=r"array 1 of layer 'dense.*' \(Dense.*not numbers"):
+        mlp().load_weights(tmp_path / "w.weights.h5")
