@@ -5,7 +5,9 @@
 ``config.layers`` in the same shape. Our layers' configs already use Keras's argument names, so
 writing wraps them and reading unwraps them; keys Keras has and we do not are accepted only
 when they are inert (None, False, the dtype), so a file never silently loses behaviour.
-``model.weights.h5`` is the `keras_weights` layout. Reading builds only registered layer
+``compile_config`` carries the optimizer's settings, the loss and the metrics (not the optimizer's
+running state: Keras starts it fresh and says so). ``model.weights.h5`` is the `keras_weights`
+layout. Reading builds only registered layer
 classes from plain JSON and HDF5 arrays: nothing is unpickled and no code from the file runs
 (a ``Lambda`` layer is refused).
 
@@ -58,6 +60,26 @@ def _to_keras_value(key: str, value: Any) -> Any:
     return value
 
 
+def compile_config(model: Any) -> Any:
+    """Keras's ``compile_config`` of a compiled model (optimizer, loss and metrics), else None."""
+    if not model.compiled:
+        return None
+    ours = model.get_compile_config()
+    optimizer = dict(ours["optimizer"])
+    config = {"optimizer": {"module": "keras.optimizers", "class_name": optimizer.pop("class_name"),
+                            "config": optimizer, "registered_name": None},
+              "loss": _to_keras_object(ours.get("loss"), "keras.losses"),
+              "metrics": [_to_keras_object(metric, "keras.metrics") for metric in ours.get("metrics") or []] or None}
+    return config
+
+
+def _to_keras_object(value: Any, module: str) -> Any:
+    if isinstance(value, dict) and "class_name" in value:
+        return {"module": module, "class_name": value["class_name"], "config": value.get("config", {}),
+                "registered_name": None}
+    return value
+
+
 def sequential_config(model: Any) -> dict:
     """The ``config.json`` of a built Sequential model."""
     batch_shape = [None, *model.input_shape[1:]]
@@ -69,7 +91,7 @@ def sequential_config(model: Any) -> dict:
             "config": {"name": model.name, "trainable": True,
                        "layers": [input_layer, *(to_keras_layer(layer) for layer in model.layers)],
                        "build_input_shape": batch_shape},
-            "build_config": {"input_shape": batch_shape}}
+            "build_config": {"input_shape": batch_shape}, "compile_config": compile_config(model)}
 
 
 def save_model(model: Any, filepath: Any) -> None:

@@ -194,9 +194,10 @@ class Sequential(Training):
 
     # ---- files: .keras and .weights.h5 in Keras 3's formats (nn.interop), anything else our npz (nn.saving)
     def save(self, filepath: str) -> None:
-        """Write the model to `filepath`: a Keras 3 archive (architecture and weights) for a ``.keras``
-        path, which ``keras.models.load_model`` opens; otherwise one ``.npz`` file of architecture,
-        weights, compile settings and optimizer state."""
+        """Write the model to `filepath`: a Keras 3 archive (architecture, weights and compile settings,
+        not the optimizer's running state) for a ``.keras`` path, which ``keras.models.load_model``
+        opens; otherwise one ``.npz`` file of architecture, weights, compile settings and optimizer
+        state."""
         if _suffix(filepath) == ".keras":
             keras_archive.save_model(self, filepath)
             return

@@ -259,3 +259,17 @@ def test_text_where_numbers_belong_is_refused(tmp_path):
         file["layers/dense/vars"].create_dataset("1", data=np.array([b"x"] * 8))
     with pytest.raises(ValueError, match=r"array 1 of layer 'dense.*' \(Dense.*not numbers"):
         mlp().load_weights(tmp_path / "w.weights.h5")
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_a_compiled_model_arrives_compiled_in_keras(tmp_path):
+    import optim
+    model = mlp()
+    model.compile(optimizer=optim.SGD(0.1, momentum=0.9), loss=nn.losses.MeanSquaredError(), metrics=["mae"])
+    model.save(tmp_path / "m.keras")
+    in_keras = keras.models.load_model(tmp_path / "m.keras")
+    assert type(in_keras.optimizer).__name__ == "SGD"
+    assert float(in_keras.optimizer.learning_rate) == pytest.approx(0.1)
+    assert float(in_keras.optimizer.momentum) == pytest.approx(0.9)
+    history = in_keras.fit(np.ones((4, 6), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
