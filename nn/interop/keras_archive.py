@@ -161,8 +161,13 @@ def read_model(filepath: Any) -> tuple[dict, Any]:
         names = archive.namelist()
         if "config.json" not in names or "model.weights.h5" not in names:
             raise ValueError(f"{source!r} is not a complete Keras archive: it must hold {', '.join(MEMBERS)}.")
-        config = json.loads(archive.read("config.json"))
+        try:
+            config = json.loads(archive.read("config.json"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"{source!r}: its config.json is not valid JSON ({error}); the file is damaged.") from None
         weights = io.BytesIO(archive.read("model.weights.h5"))
+    if not isinstance(config, dict):
+        raise ValueError(f"{source!r}: its config.json holds no model config (a JSON object); the file is damaged.")
     if config.get("class_name") != "Sequential":
         raise ValueError(f"{source!r} holds a {config.get('class_name')!r} model; chainrule loads Keras "
                          f"Sequential models from .keras files so far.")
@@ -179,4 +184,7 @@ def read_model(filepath: Any) -> tuple[dict, Any]:
         build_shape = config.get("config", {}).get("build_input_shape")
         input_shape = None if build_shape is None else list(build_shape[1:])
     ours = {"name": config.get("config", {}).get("name"), "input_shape": input_shape, "layers": layers}
-    return ours, h5py.File(weights, "r")
+    try:
+        return ours, h5py.File(weights, "r")
+    except OSError as error:
+        raise ValueError(f"{source!r}: its model.weights.h5 is not a readable HDF5 file ({error}).") from None

@@ -50,9 +50,16 @@ def load_model(filepath: Any, compile: bool = True) -> Any:
 
 
 def _load_keras_archive(path: str) -> Any:
-    config, weights = keras_archive.read_model(path)
+    try:
+        config, weights = keras_archive.read_model(path)
+    except (TypeError, KeyError, AttributeError, IndexError) as error:
+        raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
+                         f"the file is damaged.") from None
     with weights:
-        model = get_model_class("Sequential").from_config(config)
+        try:
+            model = get_model_class("Sequential").from_config(config)
+        except (TypeError, KeyError, AttributeError) as error:
+            raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
         if not model.built:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
                              f"placed; save it from a built Keras model.")

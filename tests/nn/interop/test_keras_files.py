@@ -273,3 +273,15 @@ def test_a_compiled_model_arrives_compiled_in_keras(tmp_path):
     assert float(in_keras.optimizer.momentum) == pytest.approx(0.9)
     history = in_keras.fit(np.ones((4, 6), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["config"].update(layers=[7]), "does not have the layout Keras writes"),
+    (lambda c: c["config"]["layers"][1]["config"].update(units="many"), "units"),
+    (lambda c: c.clear(), "holds a None model"),
+])
+def test_a_damaged_keras_config_gives_a_value_error(tmp_path, change, message):
+    mlp().save(tmp_path / "m.keras")
+    rewrite_config(tmp_path / "m.keras", change)
+    with pytest.raises(ValueError, match=message):
+        nn.load_model(tmp_path / "m.keras")
