@@ -36,6 +36,9 @@ BASE_LAYER_KEYS = {"name", "trainable"}  # every layer takes these through **kwa
 # Keys Keras's own constructor refuses for a class (Keras 3.15's SpatialDropout takes no `trainable`).
 KEYS_KERAS_REFUSES = {"SpatialDropout1D": {"trainable"}, "SpatialDropout2D": {"trainable"}}
 NESTED_LAYER_KEYS = {"layer", "backward_layer"}  # config keys whose value is a whole layer
+# Keras optimizer settings we do not have, at the values where they change nothing.
+KERAS_OPTIMIZER_DEFAULTS = {"use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                            "loss_scale_factor": None, "gradient_accumulation_steps": None}
 INERT_KEYS = {"dtype", "renorm_momentum", "renorm_clipping"}  # no effect at their Keras defaults
 INERT_VALUES = [None, False, "channels_last"]  # unknown keys at these values change nothing here
 
@@ -153,8 +156,20 @@ def _from_keras_value(value: Any) -> Any:
     return value
 
 
+def compile_config_from_keras(config: Any) -> Any:
+    """Our ``get_compile_config`` form of Keras's ``compile_config`` (None when not compiled)."""
+    if not isinstance(config, dict) or not isinstance(config.get("optimizer"), dict):
+        return None
+    optimizer = config["optimizer"]
+    settings = {key: value for key, value in (optimizer.get("config") or {}).items()
+                if KERAS_OPTIMIZER_DEFAULTS.get(key, object()) != value}
+    return {"optimizer": {"class_name": optimizer.get("class_name"), **settings},
+            "loss": _from_keras_value(config.get("loss")), "metrics": config.get("metrics")}
+
+
 def read_model(filepath: Any) -> tuple[dict, Any]:
-    """Our Sequential config and an open h5py File of the weights, from a Keras ``.keras`` archive."""
+    """Our Sequential config (with its ``compile_config``, None if the model was not compiled) and an
+    open h5py File of the weights, from a Keras ``.keras`` archive."""
     h5py = optional.h5py(PURPOSE)
     source = os.fspath(filepath)
     with zipfile.ZipFile(source) as archive:
@@ -183,7 +198,8 @@ def read_model(filepath: Any) -> tuple[dict, Any]:
     if input_shape is None:
         build_shape = config.get("config", {}).get("build_input_shape")
         input_shape = None if build_shape is None else list(build_shape[1:])
-    ours = {"name": config.get("config", {}).get("name"), "input_shape": input_shape, "layers": layers}
+    ours = {"name": config.get("config", {}).get("name"), "input_shape": input_shape, "layers": layers,
+            "compile_config": compile_config_from_keras(config.get("compile_config"))}
     try:
         return ours, h5py.File(weights, "r")
     except OSError as error:

@@ -17,10 +17,11 @@ def load_model(filepath: Any, compile: bool = True) -> Any:
     and optimizer state, so it predicts identically and resumes training where it stopped.
 
     A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
-    Sequential model of supported layers with its weights, uncompiled: call ``compile`` to train."""
+    Sequential model of supported layers with its weights and compile settings (a fresh optimizer
+    state: Keras's optimizer variables are not read)."""
     path = os.fspath(filepath)
     if os.path.exists(path) and keras_archive.is_keras_archive(path):
-        return _load_keras_archive(path)
+        return _load_keras_archive(path, compile)
     if os.path.exists(path) and keras_weights.is_hdf5(path):
         raise ValueError(f"{path!r} is an HDF5 file: a Keras weights file (.weights.h5) holds no architecture, so "
                          f"build the model in code and call model.load_weights({path!r}); a Keras 2 whole-model "
@@ -49,12 +50,13 @@ def load_model(filepath: Any, compile: bool = True) -> Any:
     return model
 
 
-def _load_keras_archive(path: str) -> Any:
+def _load_keras_archive(path: str, compile: bool) -> Any:
     try:
         config, weights = keras_archive.read_model(path)
     except (TypeError, KeyError, AttributeError, IndexError) as error:
         raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
                          f"the file is damaged.") from None
+    compile_config = config.pop("compile_config")
     with weights:
         try:
             model = get_model_class("Sequential").from_config(config)
@@ -64,4 +66,10 @@ def _load_keras_archive(path: str) -> Any:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
                              f"placed; save it from a built Keras model.")
         keras_weights.read(weights, model, path)
+    if compile and compile_config:
+        try:
+            model.compile_from_config(compile_config)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
+                             f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None
     return model

@@ -285,3 +285,23 @@ def test_a_damaged_keras_config_gives_a_value_error(tmp_path, change, message):
     rewrite_config(tmp_path / "m.keras", change)
     with pytest.raises(ValueError, match=message):
         nn.load_model(tmp_path / "m.keras")
+
+
+def test_a_compiled_keras_model_arrives_compiled_here(tmp_path):
+    model, x = keras_model("mlp")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+    model.save(tmp_path / "m.keras")
+    ours = nn.load_model(tmp_path / "m.keras")
+    assert type(ours.optimizer).__name__ == "Adam"
+    assert ours.optimizer.learning_rate == pytest.approx(0.01)
+    history = ours.fit(x, np.zeros((len(x), 3), "float32"), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    assert not nn.load_model(tmp_path / "m.keras", compile=False).compiled
+
+
+def test_keras_compile_settings_we_lack_say_how_to_load_anyway(tmp_path):
+    model, _ = keras_model("mlp")
+    model.compile(optimizer=keras.optimizers.Adam(use_ema=True), loss="mse")
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"compile settings do not fit.*compile=False"):
+        nn.load_model(tmp_path / "m.keras")
