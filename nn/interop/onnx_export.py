@@ -31,7 +31,7 @@ def export(model: Any, filepath: Any) -> None:
         raise ValueError(f"model {model.name!r} cannot be exported to ONNX: no ONNX conversion for layer "
                          f"{', '.join(unsupported)}. Supported layer classes: "
                          f"{', '.join(sorted(onnx_layers.CONVERTERS))}.")
-    graph = onnx_layers.GraphBuilder(model.name)
+    graph = onnx_layers.GraphBuilder()
     integer_input = bool(model.layers) and type(model.layers[0]).__name__ == "Embedding"
     name = "inputs"
     for layer in model.layers:

@@ -19,8 +19,7 @@ from onnx import helper, numpy_helper
 class GraphBuilder:
     """The nodes and initializers of an ONNX graph under construction, with fresh names."""
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self) -> None:
         self.nodes: list = []
         self.initializers: list = []
         self.count = 0
