@@ -245,11 +245,16 @@ RECURRENT = {  # class -> (ONNX op, gates, Keras gate index for each ONNX gate p
 }
 
 
-def recurrent(graph: GraphBuilder, layer: Any, x: str) -> str:
+def recurrent_arrays(layer: Any, backwards: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ONNX's W, R and B of one recurrent layer (leading direction axis of 1), after checking that
+    its settings are ones ONNX's operator computes (`backwards`: the reverse half of a Bidirectional)."""
     class_name = type(layer).__name__
     config = layer.get_config()
     op, gates, order = RECURRENT[class_name]
-    for option in ("go_backwards", "return_state", "stateful"):
+    if bool(config.get("go_backwards")) != backwards:
+        raise ValueError(f"layer {layer.name!r} ({class_name}): go_backwards=True cannot be exported to ONNX yet "
+                         f"(wrap the layer in Bidirectional instead).")
+    for option in ("return_state", "stateful"):
         if config.get(option):
             raise ValueError(f"layer {layer.name!r} ({class_name}): {option}=True cannot be exported to ONNX yet.")
     if class_name == "GRU" and not config["reset_after"]:
@@ -259,26 +264,56 @@ def recurrent(graph: GraphBuilder, layer: Any, x: str) -> str:
         if config.get(option, default) != default:
             raise ValueError(f"layer {layer.name!r} ({class_name}): only {option}={default!r} can be exported "
                              f"to ONNX, not {config[option]!r}.")
-    units = config["units"]
     kernel = reorder_gates(weight(layer, "kernel"), order).T[None]  # (1, gates * units, features)
     recurrent_kernel = reorder_gates(weight(layer, "recurrent_kernel"), order).T[None]
-    bias = weight(layer, "bias") if config["use_bias"] else np.zeros(gates * units, np.float32)
+    bias = weight(layer, "bias") if config["use_bias"] else np.zeros(gates * config["units"], np.float32)
     input_bias, recurrent_bias = (bias[0], bias[1]) if bias.ndim == 2 else (bias, np.zeros_like(bias))
     both = np.concatenate([reorder_gates(input_bias, order), reorder_gates(recurrent_bias, order)])[None]
-    time_major = graph.node("Transpose", [x], "time_major", perm=[1, 0, 2])
-    attributes = {"hidden_size": units}
+    return kernel, recurrent_kernel, both
+
+
+def recurrent_node(graph: GraphBuilder, layer: Any, x: str, arrays: list, direction: str) -> tuple[str, str]:
+    """One ONNX LSTM/GRU/RNN node over `x` (batch-major): its outputs Y (time, directions, batch,
+    units) and Y_h (directions, batch, units)."""
+    class_name = type(layer).__name__
+    op = RECURRENT[class_name][0]
+    directions = 2 if direction == "bidirectional" else 1
+    attributes = {"hidden_size": layer.get_config()["units"], "direction": direction}
     if class_name == "GRU":
         attributes["linear_before_reset"] = 1
     if class_name == "SimpleRNN":
-        attributes["activations"] = ["Tanh"]
+        attributes["activations"] = ["Tanh"] * directions
+    kernel, recurrent_kernel, bias = (np.concatenate(parts) for parts in zip(*arrays))
+    time_major = graph.node("Transpose", [x], "time_major", perm=[1, 0, 2])
     sequence, last = graph.fresh("sequence"), graph.fresh("last")
     graph.nodes.append(helper.make_node(
-        op, [time_major, graph.constant("W", kernel), graph.constant("R", recurrent_kernel), graph.constant("B", both)],
+        op, [time_major, graph.constant("W", kernel), graph.constant("R", recurrent_kernel), graph.constant("B", bias)],
         [sequence, last], **attributes))
-    if config["return_sequences"]:  # (time, 1, batch, units) -> (batch, time, units)
+    return sequence, last
+
+
+def recurrent(graph: GraphBuilder, layer: Any, x: str) -> str:
+    sequence, last = recurrent_node(graph, layer, x, [recurrent_arrays(layer)], "forward")
+    if layer.get_config()["return_sequences"]:  # (time, 1, batch, units) -> (batch, time, units)
         squeezed = graph.node("Squeeze", [sequence, graph.constant("axis", [1], np.int64)], "squeezed")
         return graph.node("Transpose", [squeezed], "batch_major", perm=[1, 0, 2])
     return graph.node("Squeeze", [last, graph.constant("axis", [0], np.int64)], "last_state")
+
+
+def bidirectional(graph: GraphBuilder, layer: Any, x: str) -> str:
+    """Both directions in one ONNX node (direction="bidirectional"), outputs concatenated per step."""
+    forward, backward = layer.forward_layer, layer.backward_layer
+    if layer.get_config()["merge_mode"] != "concat" or type(forward) is not type(backward) \
+            or type(forward).__name__ not in RECURRENT:
+        raise ValueError(f"layer {layer.name!r} (Bidirectional): only merge_mode='concat' over SimpleRNN, LSTM or "
+                         f"GRU in both directions can be exported to ONNX.")
+    arrays = [recurrent_arrays(forward), recurrent_arrays(backward, backwards=True)]
+    sequence, last = recurrent_node(graph, forward, x, arrays, "bidirectional")
+    if forward.get_config()["return_sequences"]:  # (time, 2, batch, units) -> (batch, time, 2 * units)
+        batch_major = graph.node("Transpose", [sequence], "batch_major", perm=[2, 0, 1, 3])
+        return graph.node("Reshape", [batch_major, graph.constant("shape", [0, 0, -1], np.int64)], "concat")
+    batch_major = graph.node("Transpose", [last], "batch_major", perm=[1, 0, 2])  # (batch, 2, units)
+    return graph.node("Reshape", [batch_major, graph.constant("shape", [0, -1], np.int64)], "concat")
 
 
 CONVERTERS: dict[str, Callable[[GraphBuilder, Any, str], str]] = {
@@ -292,5 +327,5 @@ CONVERTERS: dict[str, Callable[[GraphBuilder, Any, str], str]] = {
     "AveragePooling1D": pooling("AveragePool", 1), "AveragePooling2D": pooling("AveragePool", 2),
     "GlobalAveragePooling1D": global_pooling("ReduceMean", 1), "GlobalAveragePooling2D": global_pooling("ReduceMean", 2),
     "GlobalMaxPooling1D": global_pooling("ReduceMax", 1), "GlobalMaxPooling2D": global_pooling("ReduceMax", 2),
-    "LSTM": recurrent, "GRU": recurrent, "SimpleRNN": recurrent,
+    "LSTM": recurrent, "GRU": recurrent, "SimpleRNN": recurrent, "Bidirectional": bidirectional,
 }
