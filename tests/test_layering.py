@@ -4,6 +4,7 @@
   end, IPython and ipywidgets); never nn or optim.
 - optim imports autograd and numpy; never nn.
 - nn imports autograd, optim, numpy and tqdm (ipywidgets optionally, for notebook progress bars;
+  h5py and onnx optionally, for Keras files and ONNX export in nn/interop;
   tensorboardX optionally, for the TensorBoard callback; matplotlib and IPython optionally, for
   nn.plots and the LivePlot callback).
 - Within nn and optim no two modules import each other, directly or round a longer cycle.
@@ -25,7 +26,7 @@ ALLOWED = {
     "autograd/viz": {"autograd", "numpy", "graphviz", "IPython", "ipywidgets"},
     "optim": {"optim", "autograd", "numpy"},
     "nn": {"nn", "autograd", "optim", "numpy", "tqdm", "ipywidgets", "tensorboardX", "matplotlib",
-           "IPython"},
+           "IPython", "h5py", "onnx"},
 }
 
 

@@ -11,12 +11,14 @@ and the part.
 from __future__ import annotations
 
 import contextlib
+import os
 import reprlib
 from typing import Any, Iterator, Optional
 
 from nn import saving
 from nn.layers import get as get_layer_class
 from nn.layers.base import WeightBudgetExceeded, weight_budget
+from nn.interop import keras_archive, keras_weights
 from nn.models.registry import get_model_class
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
@@ -36,11 +38,21 @@ def load_model(filepath: Any, compile: bool = True, *, limits: Optional[LoadLimi
         limits: what the file may ask for (`nn.saving.LoadLimits`); raise one to load a bigger
             file that you trust, e.g. ``limits=nn.saving.LoadLimits(max_parameters=2**31)``.
 
+    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
+    Sequential model of supported layers with its weights and compile settings (a fresh optimizer
+    state: Keras's optimizer variables are not read).
+
     Raises:
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
             past a limit; the message names the file, the part that is wrong and what to do.
     """
     path = as_path(filepath, "load_model")
+    if os.path.isfile(path) and keras_archive.is_keras_archive(path):
+        return _load_keras_archive(path, compile)
+    if os.path.isfile(path) and keras_weights.is_hdf5(path):
+        raise ModelFileError(f"{path!r} is an HDF5 file: a Keras weights file (.weights.h5) holds no architecture, "
+                             f"so build the model in code and call model.load_weights({path!r}); a Keras 2 "
+                             f"whole-model .h5 file is not read here: open it in Keras 3 and save it as .keras.")
     config, arrays = saving.read(path, limits)
     if config["kind"] != "model":
         raise ModelFileError(f"{path!r} holds only weights (written by save_weights); build the model in code "
@@ -122,3 +134,28 @@ def _rebuilding(path: str, part: str, config: dict) -> Iterator[None]:
         raise ModelFileError(f"{path!r}: its {part} could not be rebuilt ({type(error).__name__}: {error}). "
                              f"The file was damaged or edited, or written for other classes; save the model "
                              f"again with this version.") from error
+
+
+def _load_keras_archive(path: str, compile: bool) -> Any:
+    try:
+        config, weights = keras_archive.read_model(path)
+    except (TypeError, KeyError, AttributeError, IndexError) as error:
+        raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
+                         f"the file is damaged.") from None
+    compile_config = config.pop("compile_config")
+    with weights:
+        try:
+            model = get_model_class("Sequential").from_config(config)
+        except (TypeError, KeyError, AttributeError) as error:
+            raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
+        if not model.built:
+            raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
+                             f"placed; save it from a built Keras model.")
+        keras_weights.read(weights, model, path)
+    if compile and compile_config:
+        try:
+            model.compile_from_config(compile_config)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
+                             f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None
+    return model

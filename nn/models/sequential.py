@@ -1,11 +1,13 @@
 """`Sequential`: a stack of layers, each feeding the next, with Keras's training API."""
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
 import autograd as ag
+from nn.interop import keras_archive, keras_weights, onnx_export
 from nn.layers import Layer
 from nn.layers import get as get_layer_class
 from nn.layers.base import Shape, unique_name
@@ -13,6 +15,7 @@ from nn.layers.core import InputLayer
 from nn.models.registry import register_model_class
 from nn.models.loading import load_weights
 from nn.saving import LoadLimits, save_model, save_weights
+from nn.saving.file_format import as_path
 from nn.training import Training
 from nn.utils import to_tensor
 
@@ -205,20 +208,45 @@ class Sequential(Training):
             model.add(get_layer_class(entry["class_name"]).from_config(layer_config))
         return model
 
-    # ---- files (see nn.saving) -------------------------------------------------------------------
+    # ---- files: .keras and .weights.h5 in Keras 3's formats (nn.interop), anything else our npz (nn.saving)
     def save(self, filepath: str) -> None:
-        """Write architecture, weights, compile settings and optimizer state to one ``.npz`` file."""
+        """Write the model to `filepath`: a Keras 3 archive (architecture, weights and compile settings,
+        not the optimizer's running state) for a ``.keras`` path, which ``keras.models.load_model``
+        opens; otherwise one ``.npz`` file of architecture, weights, compile settings and optimizer
+        state."""
+        if _suffix(filepath, "model.save") == ".keras":
+            keras_archive.save_model(self, filepath)
+            return
         self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
         save_model(self, filepath)
 
     def save_weights(self, filepath: str) -> None:
-        """Write only the weights to a ``.npz`` file."""
-        save_weights(self, filepath)
+        """Write only the weights: Keras 3's layout for a ``.h5`` path (``x.weights.h5``), which
+        Keras's ``load_weights`` reads; otherwise a ``.npz`` file."""
+        if _suffix(filepath, "model.save_weights") == ".h5":
+            keras_weights.save_weights(self, filepath)
+        else:
+            save_weights(self, filepath)
 
     def load_weights(self, filepath: str, limits: Optional[LoadLimits] = None) -> None:
-        """Read weights saved by `save_weights` or `save` into this (same-architecture) model;
-        `limits` (`nn.saving.LoadLimits`) bounds what the file may ask for."""
-        load_weights(self, filepath, limits)
+        """Read weights into this (same-architecture) model: a ``.h5`` file in Keras 3's layout or a
+        Keras ``.keras`` archive (written by Keras or by chainrule), otherwise a file written by
+        `save_weights` or `save` in our ``.npz`` format; `limits` (`nn.saving.LoadLimits`) bounds
+        what an ``.npz`` file may ask for."""
+        if not keras_weights.is_keras_file(filepath):
+            load_weights(self, filepath, limits)
+            return
+        if not self.built:
+            raise ValueError(f"model {self.name!r} is not built yet, so it has no weights to load into; "
+                             f"call model.build((None, features)) or run it on data first.")
+        keras_weights.load_weights(self, filepath)
+
+    def export(self, filepath: str, format: str = "onnx") -> None:
+        """Write the model for serving elsewhere; ``format="onnx"`` (the only one) writes an ONNX
+        model (opset 17, any batch size) that ONNX Runtime runs."""
+        if format != "onnx":
+            raise ValueError(f"model.export supports format='onnx' only, not {format!r}.")
+        onnx_export.export(self, filepath)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self._layers]}>"
@@ -226,3 +254,7 @@ class Sequential(Training):
 
 def _table_row(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "".join(f" {cell}".ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+
+def _suffix(filepath: Any, action: str) -> str:
+    return os.path.splitext(as_path(filepath, action))[1].lower()
