@@ -120,10 +120,11 @@ def save_model(model: Any, filepath: Any) -> None:
 def is_keras_archive(filepath: Any) -> bool:
     """Whether `filepath` is a zip holding Keras's ``config.json`` (ours holds ``config.json.npy``)."""
     path = os.fspath(filepath)
-    if not zipfile.is_zipfile(path):
-        return False
-    with zipfile.ZipFile(path) as archive:
-        return "config.json" in archive.namelist()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "config.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # not one, or a damaged one: the
+        return False  # file's own reader then says what is wrong with it
 
 
 def from_keras_layer(entry: dict, source: str) -> tuple[str, dict]:

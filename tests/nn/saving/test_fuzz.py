@@ -118,3 +118,15 @@ def test_the_fuzzed_file_is_loadable_before_it_is_damaged(good_entries, write_en
     model = nn.load_model(write_entries(scratch / "intact.npz", good_entries))
     assert model.optimizer.iterations == 1 and len(model.weights) == 4
     assert np.isfinite(model.predict(np.ones((1, 4), dtype="float32"))).all()
+
+
+def test_a_zip_damaged_in_its_directory_is_refused_clearly_not_sniffed_into_a_crash(good_file, tmp_path):
+    """The .keras sniffing opens the zip first; a corrupt central directory must still end in
+    ModelFileError (found by the fuzzer above when the Keras-file formats joined)."""
+    data = bytearray(good_file.read_bytes())
+    directory = data.rfind(b"PK\x01\x02")
+    data[directory:directory + 4] = b"\x00\x00\x00\x00"
+    path = tmp_path / "model.npz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError):
+        nn.load_model(path)
