@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 
 class LearningRateSchedule:
@@ -54,32 +54,37 @@ def _check_decay_steps(schedule: str, decay_steps: int) -> None:
                          f"but got {decay_steps}.")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)``.
-
-    With ``staircase=True`` the exponent is ``floor(step / decay_steps)``, so the rate drops
-    in steps every `decay_steps` updates.
-    """
+class _RateDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share (Keras gives both the same arguments):
+    the checks, the config, and the progress ``step / decay_steps``, floored with
+    ``staircase=True`` so the rate drops in steps every `decay_steps` updates."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "ExponentialDecay") -> None:
-        _check_decay_steps("ExponentialDecay", decay_steps)
-        _check_numbers("ExponentialDecay", initial_learning_rate=initial_learning_rate)
+                 staircase: bool = False, name: Optional[str] = None) -> None:
+        schedule = type(self).__name__
+        _check_decay_steps(schedule, decay_steps)
+        _check_numbers(schedule, initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.name = name
+        self.name = name or schedule
 
-    def __call__(self, step: int) -> float:
-        exponent = step / self.decay_steps
-        if self.staircase:
-            exponent = math.floor(exponent)
-        return self.initial_learning_rate * self.decay_rate ** exponent
+    def progress(self, step: int) -> float:
+        progress = step / self.decay_steps
+        return math.floor(progress) if self.staircase else progress
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """``lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent
+    floored with ``staircase=True``)."""
+
+    def __call__(self, step: int) -> float:
+        return self.initial_learning_rate * self.decay_rate ** self.progress(step)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -136,32 +141,12 @@ class CosineDecay(LearningRateSchedule):
                 "alpha": self.alpha, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
-    """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
-
-    With ``staircase=True`` the quotient is ``floor(step / decay_steps)``, so the rate drops
-    in steps every `decay_steps` updates.
-    """
-
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "InverseTimeDecay") -> None:
-        _check_decay_steps("InverseTimeDecay", decay_steps)
-        _check_numbers("InverseTimeDecay", initial_learning_rate=initial_learning_rate)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+class InverseTimeDecay(_RateDecay):
+    """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the quotient
+    floored with ``staircase=True``)."""
 
     def __call__(self, step: int) -> float:
-        progress = step / self.decay_steps
-        if self.staircase:
-            progress = math.floor(progress)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * progress)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self.progress(step))
 
 
 class PolynomialDecay(LearningRateSchedule):
