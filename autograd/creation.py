@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from autograd.dtypes import get_default_dtype
+from autograd.dtypes import as_dtype, get_default_dtype
 from autograd.random import default_generator
 from autograd.tensor import Tensor
 
@@ -32,7 +32,7 @@ def _shape(op: str, dims: tuple) -> tuple[int, ...]:
 
 def _float_dtype(op: str, dtype: Any) -> np.dtype:
     """`dtype`, or the default float dtype; an error if it is not a float dtype."""
-    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    dtype = get_default_dtype() if dtype is None else as_dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"{op} draws real numbers, so it needs a float dtype such as float32, not "
                         f"{dtype}; use randint for random integers.")
@@ -42,7 +42,7 @@ def _float_dtype(op: str, dtype: Any) -> np.dtype:
 def _value_dtype(value: Any, dtype: Any) -> np.dtype:
     """`dtype`, else the dtype PyTorch gives a fill value: bool, int64, or the default float."""
     if dtype is not None:
-        return np.dtype(dtype)
+        return as_dtype(dtype)
     kind = np.asarray(value).dtype.kind
     return np.dtype(bool) if kind == "b" else np.dtype(np.int64) if kind in "iu" else get_default_dtype()
 
@@ -105,13 +105,16 @@ def arange(start: Number, stop: Optional[Number] = None, step: Number = 1, dtype
     """
     if stop is None:
         start, stop = 0, start
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"arange: {name} must be a number, got {value!r}.")
     if step == 0:
         raise ValueError("arange: step must not be 0 (the range would never reach stop).")
     if dtype is None:
         integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                        for v in (start, stop, step))
         dtype = np.dtype(np.int64) if integral else get_default_dtype()
-    dtype = np.dtype(dtype)
+    dtype = as_dtype(dtype)
     exact = np.int64 if dtype.kind in "iu" else np.float64  # count steps in full precision, then cast
     return _leaf("arange", np.arange(start, stop, step, dtype=exact).astype(dtype), requires_grad)
 
@@ -121,7 +124,7 @@ def linspace(start: Number, stop: Number, num: int = 50, dtype: Any = None,
     """`num` evenly spaced values from start to stop, both included (the default float dtype)."""
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
         raise ValueError(f"linspace: num is how many values to make, a non-negative integer; got {num!r}.")
-    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    dtype = get_default_dtype() if dtype is None else as_dtype(dtype)
     return _leaf("linspace", np.linspace(start, stop, num).astype(dtype), requires_grad)
 
 

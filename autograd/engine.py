@@ -204,15 +204,16 @@ def _accumulate(t: Tensor, g: Any, owned: bool) -> None:
     says so, as PyTorch's AccumulateGrad checks); otherwise it is copied, since it may be another
     tensor's gradient too, a view of one, a user's array, or read-only.
     """
-    if t.grad is not None:
-        t.grad = t.grad + g
+    # .grad is written past its checked setter: g has t's shape and dtype already.
+    if t._grad is not None:
+        t._grad = t._grad + g
     elif isinstance(g, Tensor):  # create_graph: a copy that stays in the graph
-        t.grad = g.clone()
+        t._grad = g.clone()
     elif type(g) is np.ndarray and g.dtype == t._data.dtype and (owned or (
             g.base is None and g.flags.writeable and sys.getrefcount(g) <= _REFCOUNT_UNSHARED)):
-        t.grad = Tensor._make(g, False, None)
+        t._grad = Tensor._make(g, False, None)
     else:
-        t.grad = Tensor._make(np.array(g, dtype=t._data.dtype), False, None)
+        t._grad = Tensor._make(np.array(g, dtype=t._data.dtype), False, None)
 
 
 def _refcount_when_unshared() -> int:
@@ -241,9 +242,15 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Opti
     `grad_outputs` weights each output (needed for outputs with more than one element).
     The graph is kept when `retain_graph` is True (default: the value of `create_graph`).
     """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single_input = isinstance(inputs, Tensor)
+    outputs = [outputs] if isinstance(outputs, Tensor) or not isinstance(outputs, Iterable) else list(outputs)
+    single_input = isinstance(inputs, Tensor) or not isinstance(inputs, Iterable)
     inputs = [inputs] if single_input else list(inputs)
+    for what, tensors in (("outputs", outputs), ("inputs", inputs)):
+        for t in tensors:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"autograd.grad: the {what} must be Tensors (one, or a list of them), but one is "
+                                f"{type(t).__name__}; pass the loss as outputs and the tensors to differentiate "
+                                f"with respect to as inputs.")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, (Tensor, np.ndarray)):

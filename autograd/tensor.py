@@ -28,8 +28,8 @@ class Tensor:
     """
 
     # `_version` counts this tensor's in-place changes; `_changed_at` is the in-place clock's
-    # tick of the latest one (see autograd/inplace.py).
-    __slots__ = ("_data", "grad", "requires_grad", "name", "grad_fn", "_retains_grad", "_version",
+    # tick of the latest one (see autograd/inplace.py). `.data` and `.grad` are checked properties.
+    __slots__ = ("_data", "_grad", "requires_grad", "name", "grad_fn", "_retains_grad", "_version",
                  "_changed_at", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
@@ -38,22 +38,22 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data._data
         self._data = to_array(data, dtype)
-        self.grad: Optional[Tensor] = None
+        self._grad: Optional[Tensor] = None
         self.grad_fn = None  # the Function that made this tensor; None for a leaf
         self.name = name
         self._retains_grad = False
         self._version = 0
         self._changed_at = 0
         self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        if requires_grad is not False:
+            self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any) -> "Tensor":
         """Wrap an op's result without any conversion (the ops' fast path)."""
         t = object.__new__(Tensor)
         t._data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t.name = None
@@ -100,6 +100,23 @@ class Tensor:
         return self._data.dtype
 
     @property
+    def grad(self) -> Optional["Tensor"]:
+        """d(loss)/d(this tensor), filled by backward (None before, or after zero_grad)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Optional["Tensor"]) -> None:
+        """Set by hand, a gradient must be a Tensor of this tensor's shape (or None), as in PyTorch."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"a tensor's .grad must be a Tensor of its shape {self.shape} or None, but was "
+                                f"given {type(value).__name__}; wrap an array first: t.grad = Tensor(array).")
+            if value.shape != self.shape:
+                raise ValueError(f"a tensor's .grad must have its shape {self.shape}, but was given one of shape "
+                                 f"{value.shape}.")
+        self._grad = value
+
+    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -109,6 +126,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Turn gradient tracking on or off for this leaf, in place."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad takes True or False, got {requires_grad!r}.")
         if requires_grad and self._data.dtype.kind not in "fc":
             raise TypeError(
                 f"only float tensors can require gradients, but this tensor has dtype "
@@ -155,7 +174,7 @@ class Tensor:
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
-        self.grad = None
+        self._grad = None
 
     def backward(self, grad: Optional[ArrayLike] = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
@@ -350,6 +369,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor that shares `array`'s memory (no copy, no dtype change), like torch.from_numpy."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects a numpy array, got {type(array).__name__}; use Tensor(data).")
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"from_numpy expects an array of numbers, got dtype {array.dtype}; a tensor holds numbers.")
     return Tensor._make(array, False, None)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from typing import Callable, Optional
@@ -29,6 +28,8 @@ import numpy as np
 import nn
 import optim
 from nn.layers import Conv2D, Dense, Flatten, MaxPooling2D
+
+from _peak_memory import peak_memory_mb, report_peak
 
 BATCH, SIZE, CLASSES = 64, 28, 10
 LEARNING_RATE = 0.01
@@ -97,20 +98,11 @@ def theirs() -> Optional[Callable[[np.ndarray, np.ndarray], float]]:
     return step
 
 
-def peak_memory_mb(variant: str, steps: int) -> float:
-    """Run `steps` training steps of `variant` in a fresh interpreter; its peak resident memory."""
-    result = subprocess.run([sys.executable, __file__, "--child", variant, str(steps)],
-                            capture_output=True, text=True, check=True)
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def child(variant: str, steps: int) -> None:
     step = ours() if variant == "ours" else theirs()
     for x, y in make_batches(steps):
         step(x, y)
-    with open("/proc/self/status") as status:
-        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-    print(peak_kb / 1024)
+    report_peak()
 
 
 def main() -> None:
@@ -152,7 +144,7 @@ def main() -> None:
             continue
         ratio = "-" if "torch" not in times else \
             f"{statistics.median(a / b for a, b in zip(times[name], times['torch'])):.2f}x"
-        memory = peak_memory_mb(name, steps)
+        memory = peak_memory_mb(__file__, name, str(steps))
         print(f"  {name:8} {statistics.median(times[name]) * 1e3:7.1f} ms {ratio:>9} {memory:8.0f} MB")
 
 

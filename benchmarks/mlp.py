@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from typing import Callable
@@ -28,6 +27,8 @@ import numpy as np
 import autograd as ag
 import nn
 import optim
+
+from _peak_memory import peak_memory_mb, report_peak
 
 SIZES = (784, 256, 128, 10)
 BATCH = 128
@@ -194,21 +195,12 @@ def first_losses(variant: str, optimizer: str, x: np.ndarray, y: np.ndarray) -> 
     return [step(x[s], y[s]) for s in batches(len(x))[:CHECK_STEPS]]
 
 
-def peak_memory_mb(variant: str, optimizer: str, rows: int) -> float:
-    """Run one epoch of `variant` in a fresh interpreter and read its peak resident memory."""
-    result = subprocess.run([sys.executable, __file__, "--child", variant, optimizer, str(rows)],
-                            capture_output=True, text=True, check=True)
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def child(variant: str, optimizer: str, rows: int) -> None:
     x, y = make_data(rows)
     if variant == "torch":
         torch_available()
     make_epoch(variant, optimizer, x, y)()
-    with open("/proc/self/status") as status:
-        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-    print(peak_kb / 1024)
+    report_peak()
 
 
 def main() -> None:
@@ -246,7 +238,7 @@ def main() -> None:
         print(f"  {'variant':10} {'epoch':>9} {'vs numpy':>9} {'peak RSS':>10}")
         for variant in variants:
             ratio = statistics.median(t / floor for t, floor in zip(times[variant], times["numpy"]))
-            memory = peak_memory_mb(variant, optimizer, rows)
+            memory = peak_memory_mb(__file__, variant, optimizer, str(rows))
             print(f"  {variant:10} {statistics.median(times[variant]):8.3f}s {ratio:8.3f}x {memory:8.0f} MB")
 
 

@@ -8,7 +8,8 @@ Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywi
 notebook has it, tensorboardX for the TensorBoard callback, matplotlib and IPython when a picture
 is drawn: `nn.plots`, `LivePlot`) and nothing imports nn; inside it no two modules import each other (the file
 format `nn.saving` knows no model class: it keeps the table of classes a file may name, which
-layers and models enter when defined).
+layers and models enter when defined). Keras 3 files (.keras, .weights.h5) and ONNX export live in
+`nn.interop` (h5py and onnx optional).
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,

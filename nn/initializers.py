@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 
 import autograd as ag
-from nn.utils import config_of, from_config, get_rng, lookup, type_name
+from nn.utils import check_seed, config_of, from_config, get_rng, lookup, type_name
 
 Shape = Sequence[int]
 
@@ -87,7 +87,7 @@ class RandomInitializer(Initializer):
     """Shared by random initializers: the generator to draw from."""
 
     def __init__(self, seed: Optional[int] = None) -> None:
-        self.seed = seed
+        self.seed = check_seed(seed, type(self).__name__)
 
     def generator(self) -> np.random.Generator:
         """A fresh generator from `seed` (same draws each call), else nn's shared one."""

@@ -185,6 +185,9 @@ class Training(Trainer):
         several (``<output>_loss``), each metric, and ``val_`` versions of all.
         """
         check_positive_int(epochs, "epochs")
+        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) or initial_epoch < 0:
+            raise ValueError(f"initial_epoch is the epoch to start counting from, an integer from 0 (the "
+                             f"default) to epochs - 1, got {initial_epoch!r}.")
         verbose = _verbosity(verbose)
         self._check_compiled("fit", training=True)
         validation: Optional[Batches] = None
@@ -284,8 +287,9 @@ class Training(Trainer):
                                       adapt_x=lambda batch: self._model_x(batch, "predict"))
         else:
             x = self._model_x(x, "predict")
-            if batch_size_of(x) == 0:
-                raise ValueError("predict(): x is empty (0 samples); pass at least one sample.")
+            if batch_size_of(x) == 0:  # no predictions, in the shape the outputs would have
+                with ag.no_grad():
+                    return tree.map_structure(lambda t: t.data, self(x, training=False))
             batches = array_batches((x, None, None), batch_size, steps, "steps")
         with ag.no_grad():
             outputs = [tree.map_structure(lambda t: t.data, self.predict_step(pack_x_y_sample_weight(x_batch)))

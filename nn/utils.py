@@ -55,6 +55,8 @@ def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
             return x
         return ag.astype(x, dtype)
     array = np.asarray(x)
+    if array.dtype.kind not in "biufc":
+        return ag.Tensor(x, dtype=dtype)  # refuses what is not numbers, saying what it holds
     if dtype is None:
         dtype = ag.get_default_dtype() if array.dtype.kind == "f" else array.dtype
     if array.dtype == np.dtype(dtype):
@@ -72,11 +74,22 @@ def to_tensors(value: Any) -> Any:
     return tuple(converted) if isinstance(value, tuple) else converted
 
 
+def check_seed(seed: Any, owner: str) -> Optional[int]:
+    """`seed` as given when it is None or a non-negative integer, else a clear ValueError."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"{owner}: seed must be a non-negative integer (or None to draw from the shared "
+                         f"generator), got {type_name(seed)}.")
+    return seed
+
+
 def lookup(registry: Mapping[str, Any], identifier: str, kind: str) -> Any:
     """`registry[identifier]`, matching names case-insensitively.
 
-    Raises ValueError naming `identifier` and every valid name when there is no match.
+    Raises ValueError naming `identifier` and every valid name when there is no match, and
+    TypeError when `identifier` is not a string.
     """
+    if not isinstance(identifier, str):
+        raise TypeError(f"a {kind} name must be a string, got {type_name(identifier)}.")
     if identifier in registry:
         return registry[identifier]
     folded = identifier.lower()
@@ -100,7 +113,11 @@ def from_config(classes: Mapping[str, type], identifier: Mapping[str, Any], kind
         raise ValueError(f"a {kind} config must be a dict with 'class_name' and 'config' keys, "
                          f"got keys {sorted(identifier)}.")
     cls = lookup(classes, identifier["class_name"], kind + " class")
-    return cls(**identifier.get("config", {}))
+    config = identifier.get("config", {})
+    if not isinstance(config, Mapping):
+        raise TypeError(f"the 'config' of a {kind} config must be a dict of the constructor's arguments, "
+                        f"got {type_name(config)}.")
+    return cls(**config)
 
 
 def type_name(value: Optional[Any]) -> str:

@@ -17,10 +17,12 @@ from optim import schedules
 from optim.arguments import (LearningRate, ParamsArg, as_groups, as_param_list, describe,
                              keras_hyperparameters, read_first_argument, to_internal_names)
 from optim.clipping import clip_gradients
+from optim.saved_state import check_parameter_state, check_state_dict
 
 # Hyperparameters whose valid range the base class checks, whatever the optimizer.
 _UNIT_INTERVAL = ("beta_1", "beta_2", "rho")  # decay rates: 0 <= x < 1
 _NON_NEGATIVE = ("momentum", "weight_decay", "epsilon", "initial_accumulator_value")
+_SWITCHES = ("nesterov", "amsgrad", "centered")  # True or False
 
 
 class Optimizer:
@@ -75,8 +77,8 @@ class Optimizer:
             raise ValueError(f"{owner}: set at most one of clipnorm, clipvalue and "
                              f"global_clipnorm, but got {given}.")
         for key, value in given.items():
-            if not value > 0:
-                raise ValueError(f"{owner}: {key} must be positive, but got {value}.")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+                raise ValueError(f"{owner}: {key} must be positive, but got {value!r}.")
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
@@ -261,6 +263,7 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what `state_dict` returned, onto this optimizer's parameters (same order)."""
         params = self._all_params()
+        check_state_dict(state_dict, len(params), type(self).__name__)
         saved_sizes = [len(group["params"]) for group in state_dict["param_groups"]]
         sizes = [len(group["params"]) for group in self.param_groups]
         if saved_sizes != sizes:
@@ -268,13 +271,28 @@ class Optimizer:
                 f"the saved {type(self).__name__} state has parameter groups of sizes {saved_sizes}, "
                 f"but this optimizer's groups have sizes {sizes}; load it into an optimizer built "
                 "on the same model.")
+        # Everything is checked before anything changes: hyperparameters as the constructor checks
+        # them, and each parameter's state against what this optimizer's init_state makes.
+        groups = []
+        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
+            unknown = sorted(set(saved) - set(group))
+            if unknown:
+                raise ValueError(f"{type(self).__name__}.load_state_dict: a saved parameter group has the "
+                                 f"hyperparameters {unknown}, which {type(self).__name__} does not have; load it "
+                                 "into the kind of optimizer that saved it.")
+            groups.append({**group, **{key: _deserialize_lr(value) if key == "lr" else value
+                                       for key, value in saved.items() if key != "params"}})
+            self._check_hyperparameters(groups[-1])
+        group_of = {id(p): group for group in groups for p in group["params"]}
         new_state = {}
         for key, saved in state_dict["state"].items():
             p = params[int(key)]  # JSON turns int keys into strings
+            group = group_of[id(p)]
+            expected = self.init_state(p.data, _cast_hyperparameters(group, self._evaluate(group["lr"]), p.data.dtype))
+            check_parameter_state(saved, expected, type(self).__name__, key)
             new_state[p] = {name: _restore_array(value, p, name) for name, value in saved.items()}
-        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
-            group.update({key: _deserialize_lr(value) if key == "lr" else value
-                          for key, value in saved.items() if key != "params"})
+        for group, checked in zip(self.param_groups, groups):
+            group.update(checked)
         self.state = new_state
         self.iterations = int(state_dict["iterations"])
 
@@ -299,6 +317,9 @@ class Optimizer:
                 raise TypeError(f"{owner}: {key} must be a number, but got {value!r}"
                                 + ("; PyTorch's pair goes by keyword: betas=(0.9, 0.999)."
                                    if key.startswith("beta") else "."))
+        for key in _SWITCHES:
+            if key in hyper and not isinstance(hyper[key], (bool, np.bool_)):
+                raise TypeError(f"{owner}: {key} is a switch, True or False, but got {hyper[key]!r}.")
         for key in _UNIT_INTERVAL:
             if key in hyper and not 0 <= hyper[key] < 1:
                 raise ValueError(f"{owner}: {key} must be in [0, 1), but got {hyper[key]}.")
@@ -345,6 +366,13 @@ def _to_plain(value: Any) -> Any:
 
 
 def _restore_array(value: Any, p: Tensor, name: str) -> Any:
+    """A saved array (or nested list, after JSON) as a fresh array of `p`'s dtype and shape."""
+    if isinstance(value, list):
+        try:
+            value = np.array(value, dtype=p.data.dtype)
+        except (ValueError, TypeError):
+            raise ValueError(f"the saved optimizer state {name!r} of parameter {describe(p)} should be an array "
+                             "of numbers (or nested lists of them); pass what state_dict() returned.") from None
     if not isinstance(value, np.ndarray):
         return value
     if value.shape != p.shape:

@@ -27,6 +27,10 @@ def get(identifier: Union[str, Optimizer]) -> Optimizer:
         return identifier
     if isinstance(identifier, str):
         return _lookup(identifier)()
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        raise TypeError(f"optimizer={identifier.__name__} is the class itself; pass an instance, "
+                        f"{identifier.__name__}() or {identifier.__name__}(learning_rate=...), or the name "
+                        f"{identifier.__name__.lower()!r}.")
     raise ValueError(f"an optimizer is a name such as 'adam' (one of {sorted(_OPTIMIZERS)}) or an "
                      f"Optimizer object, but got {identifier!r}.")
 

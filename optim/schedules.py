@@ -12,7 +12,8 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+import numbers
+from typing import Any, Optional, Sequence
 
 
 class LearningRateSchedule:
@@ -39,37 +40,51 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
+def _check_numbers(schedule: str, **values: Any) -> None:
+    """Each of `values` (argument name -> value) is a real number, or a TypeError naming it."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{schedule}: {name} must be a number, but got {value!r}.")
+
+
 def _check_decay_steps(schedule: str, decay_steps: int) -> None:
+    _check_numbers(schedule, decay_steps=decay_steps)
     if decay_steps <= 0:
         raise ValueError(f"{schedule}: decay_steps must be a positive number of steps, "
                          f"but got {decay_steps}.")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)``.
-
-    With ``staircase=True`` the exponent is ``floor(step / decay_steps)``, so the rate drops
-    in steps every `decay_steps` updates.
-    """
+class _RateDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share (Keras gives both the same arguments):
+    the checks, the config, and the progress ``step / decay_steps``, floored with
+    ``staircase=True`` so the rate drops in steps every `decay_steps` updates."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "ExponentialDecay") -> None:
-        _check_decay_steps("ExponentialDecay", decay_steps)
+                 staircase: bool = False, name: Optional[str] = None) -> None:
+        schedule = type(self).__name__
+        _check_decay_steps(schedule, decay_steps)
+        _check_numbers(schedule, initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.name = name
+        self.name = name or schedule
 
-    def __call__(self, step: int) -> float:
-        exponent = step / self.decay_steps
-        if self.staircase:
-            exponent = math.floor(exponent)
-        return self.initial_learning_rate * self.decay_rate ** exponent
+    def progress(self, step: int) -> float:
+        progress = step / self.decay_steps
+        return math.floor(progress) if self.staircase else progress
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """``lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent
+    floored with ``staircase=True``)."""
+
+    def __call__(self, step: int) -> float:
+        return self.initial_learning_rate * self.decay_rate ** self.progress(step)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -110,6 +125,7 @@ class CosineDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
                  name: str = "CosineDecay") -> None:
         _check_decay_steps("CosineDecay", decay_steps)
+        _check_numbers("CosineDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
@@ -125,31 +141,12 @@ class CosineDecay(LearningRateSchedule):
                 "alpha": self.alpha, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
-    """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
-
-    With ``staircase=True`` the quotient is ``floor(step / decay_steps)``, so the rate drops
-    in steps every `decay_steps` updates.
-    """
-
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "InverseTimeDecay") -> None:
-        _check_decay_steps("InverseTimeDecay", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+class InverseTimeDecay(_RateDecay):
+    """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the quotient
+    floored with ``staircase=True``)."""
 
     def __call__(self, step: int) -> float:
-        progress = step / self.decay_steps
-        if self.staircase:
-            progress = math.floor(progress)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * progress)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self.progress(step))
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -166,6 +163,7 @@ class PolynomialDecay(LearningRateSchedule):
                  end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
                  name: str = "PolynomialDecay") -> None:
         _check_decay_steps("PolynomialDecay", decay_steps)
+        _check_numbers("PolynomialDecay", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.end_learning_rate = end_learning_rate
@@ -207,6 +205,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         if t_mul <= 0:
             raise ValueError(f"CosineDecayRestarts: t_mul multiplies each period's length and must "
                              f"be positive, but got {t_mul}.")
+        _check_numbers("CosineDecayRestarts", initial_learning_rate=initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
         self.t_mul = t_mul

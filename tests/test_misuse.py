@@ -3,8 +3,9 @@ and says what to do about it.
 
 Every row of `CASES` runs a small wrong program and checks that it raises `error` with a message
 holding both `problem` and `fix` (case-insensitive substrings). Rows that need a file get a fresh
-temporary folder. Mistakes that are handled rather than refused (the (n,) vs (n, 1) target that
-would silently broadcast) and those that need the environment changed (no `dot` on PATH) are in
+temporary folder. Mistakes with model files (saving and loading) are in tests/test_misuse_files.py.
+Mistakes that are handled rather than refused (the (n,) vs (n, 1) target that would silently
+broadcast) and those that need the environment changed (no `dot` on PATH) are in
 tests/test_misuse_handled.py.
 """
 from __future__ import annotations
@@ -93,78 +94,24 @@ def sce(y_true: Any, y_pred_shape: tuple = (3, 4)) -> None:
     nn.losses.sparse_categorical_crossentropy(y_true, np.full(y_pred_shape, 0.25))
 
 
-def saved(tmp: Path) -> Path:
-    path = tmp / "model.npz"
-    compiled().save(path)
-    return path
-
-
-def write_file(tmp: Path, content: bytes) -> Path:
-    path = tmp / "damaged.npz"
-    path.write_bytes(content)
-    return path
-
-
-def corrupted(tmp: Path) -> Path:
-    raw = saved(tmp).read_bytes()
-    return write_file(tmp, raw[:100] + bytes(255 - b for b in raw[100:400]) + raw[400:])
-
-
-def write_archive(path: Path, entries: dict[str, np.ndarray], allow_pickle: bool = False) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        for key, array in entries.items():
-            with archive.open(f"{key}.npy", "w") as member:
-                np.lib.format.write_array(member, array, allow_pickle=allow_pickle)
-    return path
-
-
-def crafted(tmp: Path, edit: Callable[[dict], Any] = lambda config: None,
-            extra: dict[str, np.ndarray] | None = None) -> Path:
-    """A saved model whose JSON config went through `edit`, with `extra` arrays added."""
-    path = saved(tmp)
-    with np.load(path, allow_pickle=False) as npz:
-        entries = {key: npz[key] for key in npz.files}
-    config = json.loads(entries["config.json"].tobytes().decode())
-    edit(config)
-    entries["config.json"] = np.frombuffer(json.dumps(config).encode(), dtype=np.uint8)
-    return write_archive(path, {**entries, **(extra or {})}, allow_pickle=True)
-
-
-def rename_first_layer(config: dict) -> None:
-    config["model_config"]["layers"][0]["class_name"] = "os.system"
-
-
-class ShellCommand:
-    """Unpickling this would run a shell command: loading must never unpickle."""
-
-    def __reduce__(self):
-        return (print, ("unpickled: a crafted file ran code",))
-
-
-def pickled_weight(tmp: Path) -> Path:
-    payload = np.array([ShellCommand()], dtype=object)
-    return crafted(tmp, extra={"weights/000": payload})
-
-
-def other_architecture(tmp: Path) -> None:
-    path = saved(tmp)
-    nn.Sequential([Input(shape=(4,)), Dense(8), Dense(8), Dense(3)]).load_weights(path)
-
-
-def other_width(tmp: Path) -> None:
-    path = saved(tmp)
-    nn.Sequential([Input(shape=(4,)), Dense(9, activation="relu"), Dense(3)]).load_weights(path)
-
-
-def weights_only(tmp: Path) -> None:
-    path = tmp / "weights.npz"
-    mlp().save_weights(path)
-    nn.load_model(path)
-
-
 def dense_fed_wrong_width() -> None:
     model = mlp(features=4)
     model(np.zeros((2, 5), dtype="float32"))
+
+
+def statement_with_a_string() -> None:
+    try:
+        ag.set_grad_enabled("False")
+    finally:
+        ag.set_grad_enabled(True)
+
+
+def assign(obj: Any, attribute: str, value: Any) -> None:
+    setattr(obj, attribute, value)
+
+
+def fit_with_callbacks(callbacks: Any) -> None:
+    compiled().fit(X, Y, verbose=0, callbacks=callbacks)
 
 
 # ---- the table -----------------------------------------------------------------------------------
@@ -347,32 +294,74 @@ CASES = [
          "already used up", "pass a list"),
     Case("optimizer_given_the_model", lambda _: optim.SGD(mlp(), lr=0.1), TypeError,
          "the model Sequential itself", "model.trainable_weights"),
-    # files
-    Case("load_missing", lambda tmp: nn.load_model(tmp / "nothing.npz"), FileNotFoundError,
-         "no saved model at", "check the path"),
-    Case("load_truncated", lambda tmp: nn.load_model(write_file(tmp, saved(tmp).read_bytes()[:300])),
-         ValueError, "not a readable chainrule model file", "truncated, corrupted"),
-    Case("load_corrupted", lambda tmp: nn.load_model(corrupted(tmp)), ValueError,
-         "not a readable chainrule model file", "corrupted"),
-    Case("load_text", lambda tmp: nn.load_model(write_file(tmp, b"hello, not a model")), ValueError,
-         "it is another kind of file", "not the .npz (zip) archive that model.save writes"),
-    Case("load_empty", lambda tmp: nn.load_model(write_file(tmp, b"")), ValueError,
-         "it is empty", "not the .npz (zip) archive"),
-    Case("load_foreign_npz", lambda tmp: nn.load_model(write_archive(tmp / "f.npz", {"a": np.ones(2)})),
-         ValueError, "no 'config.json' entry", "not written by model.save"),
-    Case("load_other_architecture", other_architecture, ValueError,
-         "holds 4 weights", "load it into a model with the same layers"),
-    Case("load_other_width", other_width, ValueError, "has shape (4, 8)", "the architectures differ"),
-    Case("load_weights_only_file", weights_only, ValueError, "holds only weights",
-         "call model.load_weights"),
-    Case("load_crafted_class", lambda tmp: nn.load_model(crafted(tmp, rename_first_layer)), ValueError,
-         "unknown layer class 'os.system'", "decorated with @nn.saving.register_serializable"),
-    Case("load_crafted_pickle", lambda tmp: nn.load_model(pickled_weight(tmp)), ValueError,
-         "not a readable chainrule model file", "allow_pickle=False"),
-    Case("load_future_version", lambda tmp: nn.load_model(crafted(tmp, lambda c: c.update(version=99))),
-         ValueError, "format version 99", "reads only version 1"),
-    Case("save_into_missing_folder", lambda tmp: compiled().save(tmp / "no" / "m.npz"), FileNotFoundError,
-         "does not exist", "create it first"),
+    # autograd: data that is not numbers, and arguments of the wrong type
+    Case("tensor_of_none", lambda _: ag.Tensor(None), TypeError, "holds None", "write float('nan')"),
+    Case("tensor_with_a_none", lambda _: ag.Tensor([1.0, None, 3.0]), TypeError, "holds None (NoneType) at index (1,)",
+         "fill it in first"),
+    Case("tensor_of_text", lambda _: ag.Tensor(["1.5", "2"]), TypeError, "holds <U3 values such as '1.5'",
+         "convert text to numbers first"),
+    Case("tensor_of_ragged_rows", lambda _: ag.Tensor([[1.0], [1.0, 2.0]]), ValueError,
+         "rows of different lengths", "pad the shorter rows"),
+    Case("tensor_plus_none", lambda _: leaf([1.0]) + None, TypeError, "holds None", "fill it in first"),
+    Case("tensor_unknown_dtype", lambda _: ag.Tensor([1.0], dtype="flot32"), TypeError, "unknown dtype 'flot32'",
+         "such as 'float32'"),
+    Case("requires_grad_string", lambda _: ag.Tensor([1.0], requires_grad="yes"), TypeError, "got 'yes'",
+         "requires_grad takes True or False"),
+    Case("grad_assigned_an_array", lambda _: assign(leaf([1.0, 2.0]), "grad", np.ones(2)), TypeError,
+         "given ndarray", "t.grad = Tensor(array)"),
+    Case("grad_assigned_a_wrong_shape", lambda _: assign(leaf([1.0, 2.0]), "grad", ag.Tensor([1.0])), ValueError,
+         "given one of shape (1,)", "must have its shape (2,)"),
+    Case("set_grad_enabled_string", lambda _: statement_with_a_string(), TypeError, "got 'False'",
+         "takes True or False"),
+    Case("no_grad_on_a_number", lambda _: ag.no_grad(3), TypeError, "decorates a function, but got int",
+         "'with no_grad():'"),
+    Case("reshape_string", lambda _: leaf([1.0, 2.0]).reshape("2"), TypeError, "got '2'", "reshape((2, 3))"),
+    Case("sum_axis_string", lambda _: leaf([1.0]).sum(axis="0"), TypeError, "got '0'",
+         "axis must be an int or a tuple of ints"),
+    Case("transpose_one_axis", lambda _: leaf(np.ones((2, 3))).transpose(0), TypeError, "got only 0",
+         "swapaxes(dim0, dim1)"),
+    Case("index_out_of_range", lambda _: leaf([1.0, 2.0])[5], IndexError, "index 5 is out of bounds",
+         "integers from -n to n - 1"),
+    Case("concatenate_one_tensor", lambda _: ag.concatenate(leaf([1.0])), TypeError, "got Tensor",
+         "concatenate([a, b])"),
+    Case("grad_of_a_string", lambda _: ag.grad((leaf([1.0]) * 2).sum(), "x"), TypeError, "one is str",
+         "pass the loss as outputs"),
+    # nn: arguments of the wrong type
+    Case("sequential_of_one_layer", lambda _: nn.Sequential(Dense(3)), TypeError, "got Dense",
+         "wrap a single layer in a list"),
+    Case("build_without_batch_axis", lambda _: nn.Sequential([Dense(3)]).build(4), ValueError, "got 4",
+         "build((None, 64))"),
+    Case("input_shape_float", lambda _: Dense(3, input_shape=4.0), ValueError, "got 4.0",
+         "for 64 features per sample write (64,)"),
+    Case("trainable_string", lambda _: Dense(3, trainable="False"), TypeError, "got 'False'",
+         "trainable takes True or False"),
+    Case("use_bias_string", lambda _: Dense(3, use_bias="no"), TypeError, "got 'no'", "use_bias takes True or False"),
+    Case("initializer_seed_string", lambda _: nn.initializers.GlorotUniform(seed="42"), ValueError, "got str '42'",
+         "seed must be a non-negative integer"),
+    Case("callback_class", lambda _: fit_with_callbacks([nn.callbacks.EarlyStopping]), TypeError,
+         "the class EarlyStopping itself", "callbacks=[EarlyStopping(...)]"),
+    Case("callback_function", lambda _: fit_with_callbacks(lambda epoch, logs: None), TypeError, "got function",
+         "nn.callbacks.LambdaCallback(on_epoch_end=...)"),
+    Case("optimizer_class", lambda _: mlp().compile(optimizer=optim.SGD, loss="mse"), TypeError,
+         "optimizer=SGD is the class itself", "pass an instance, SGD()"),
+    Case("loss_of_text", lambda _: nn.losses.mean_squared_error(["1"], [1.0]), TypeError, "holds <U1 values",
+         "convert text to numbers first"),
+    Case("fit_text_targets", lambda _: compiled(loss="mse").fit(X, np.full((6, 3), "a"), verbose=0), TypeError,
+         "holds <U1 values", "convert text to numbers first"),
+    Case("fit_validation_split_string", lambda _: fit(X, Y, validation_split="0.2"), ValueError, "got '0.2'",
+         "must lie in [0, 1)"),
+    Case("fit_initial_epoch_negative", lambda _: fit(X, Y, initial_epoch=-1), ValueError, "got -1",
+         "an integer from 0 (the default) to epochs - 1"),
+    # optim: hyperparameters of the wrong type
+    Case("momentum_string", lambda _: optim.SGD([leaf([1.0])], momentum="0.9"), TypeError, "got '0.9'",
+         "momentum must be a number"),
+    Case("nesterov_string", lambda _: optim.SGD([leaf([1.0])], momentum=0.9, nesterov="True"), TypeError,
+         "got 'True'", "nesterov is a switch, True or False"),
+    Case("clipnorm_string", lambda _: optim.Adam(clipnorm="1.0"), ValueError, "got '1.0'", "must be positive"),
+    Case("schedule_rate_string", lambda _: optim.schedules.ExponentialDecay("0.1", 100, 0.9), TypeError,
+         "got '0.1'", "initial_learning_rate must be a number"),
+    Case("load_state_dict_of_junk", lambda _: optim.SGD([leaf([1.0])]).load_state_dict({"state": []}), ValueError,
+         "should be a dict with 'state', 'param_groups' and 'iterations'", "pass what state_dict() returned"),
     # viz
     Case("draw_array", lambda _: viz.draw(np.ones(3)), TypeError, "got a ndarray",
          "pass the output"),
@@ -478,9 +467,3 @@ def test_a_mistake_raises_a_message_naming_the_problem_and_the_fix(case, tmp_pat
     message = str(caught.value).lower()
     assert case.problem.lower() in message, f"the problem {case.problem!r} is not named in: {caught.value}"
     assert case.fix.lower() in message, f"the fix {case.fix!r} is not given in: {caught.value}"
-
-
-def test_loading_a_crafted_pickle_runs_nothing(tmp_path, capsys):
-    with pytest.raises(ValueError):
-        nn.load_model(pickled_weight(tmp_path))
-    assert "unpickled" not in capsys.readouterr().out

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 import autograd.ops  # complete by the time any backward asks for it
+from autograd.dtypes import to_array
 from autograd.numeric import matrix_sum
 from autograd.tensor import Tensor
 
@@ -32,7 +33,9 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     if like is not None and like._data.dtype.kind == "f":
         if (type(x) is float or type(x) is int) and x != 0:  # keep the sign of -0.0
             return _constant(x, like._data.dtype)
-        return Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
+        if type(x) in (float, int, bool) or isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+            return Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
+        return Tensor._make(to_array(x, like._data.dtype), False, None)  # refuses None, strings, ...
     return Tensor(x)
 
 
@@ -55,17 +58,40 @@ def _constant(value: float, dtype: np.dtype) -> Tensor:
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as Tensors, each number matching the other's dtype."""
+    """Both operands of a binary op as Tensors of one dtype when one is float (see `promote`),
+    each number matching the other operand's dtype."""
     if isinstance(a, Tensor):
-        if isinstance(b, Tensor):
-            return a, b
+        if isinstance(b, Tensor):  # below, `is` settles the common case of one dtype in ~30 ns
+            return (a, b) if a._data.dtype is b._data.dtype else promote(a, b)
         if type(b) is float or type(b) is int:  # the common `x * 0.5`: a constant made before
             constant = _CONSTANTS.get((b, a._data.dtype))
             if constant is not None:
                 return a, constant
-        return a, lift(b, a)
+        b = lift(b, a)
+        return (a, b) if b._data.dtype is a._data.dtype else promote(a, b)
     b = lift(b)
-    return lift(a, b), b
+    a = lift(a, b)
+    return (a, b) if a._data.dtype is b._data.dtype else promote(a, b)
+
+
+def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """The operands of a binary op, an integer or bool one cast to the other's float dtype.
+
+    PyTorch's and Keras's rule: float beats int and the float's width is kept, so float32 times
+    int64 is float32 (numpy would give float64) and an int batch fed to a float32 layer gives
+    float32. Two floats, or two integers, combine as numpy says (float32 + float64 is float64).
+    This is the one place ops decide the dtype of mixed operands.
+    """
+    a_kind, b_kind = a._data.dtype.kind, b._data.dtype.kind
+    if a_kind == "f" and b_kind in "biu":
+        return a, _cast(b, a._data.dtype)
+    if b_kind == "f" and a_kind in "biu":
+        return _cast(a, b._data.dtype), b
+    return a, b
+
+
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    return autograd.ops.astype(t, dtype) if t.requires_grad else Tensor._make(t._data.astype(dtype), False, None)
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:

@@ -256,6 +256,9 @@ def clip(a: Tensor, a_min: Optional[float] = None, a_max: Optional[float] = None
     """a limited to [a_min, a_max] (either bound may be None)."""
     if a_min is None and a_max is None:
         raise ValueError("clip needs a_min or a_max (or both); with neither it would do nothing.")
+    for bound in (a_min, a_max):
+        if bound is not None and not isinstance(bound, (int, float, np.number, np.ndarray, Tensor)):
+            raise TypeError(f"clip: the bounds must be numbers (or arrays of them), got {bound!r}.")
     return Clip.apply(lift(a), low=a_min, high=a_max)
 
 

@@ -178,7 +178,11 @@ def _positions_along(indices: np.ndarray, axis: int, sizes: tuple[int, ...]) -> 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
     """a[index] with numpy's rules: ints, slices, None, Ellipsis, boolean masks, integer arrays."""
-    return GetItem.apply(a, index=_normalize_index(index))
+    try:
+        return GetItem.apply(a, index=_normalize_index(index))
+    except IndexError as error:
+        raise IndexError(f"t[{index!r}] on a tensor of shape {a.shape}: {error}. An axis of length n takes "
+                         f"integers from -n to n - 1, slices, None, ..., or integer or boolean arrays.") from None
 
 
 def take_along_axis(x: Tensor, indices: Any, axis: Optional[int] = -1) -> Tensor:

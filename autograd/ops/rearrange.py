@@ -117,12 +117,19 @@ class Pad(Function):
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis."""
-    return Concatenate.apply(*[lift(t) for t in tensors], axis=axis)
+    return Concatenate.apply(*_several("concatenate", tensors), axis=axis)
 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors along a new axis."""
-    return Stack.apply(*[lift(t) for t in tensors], axis=axis)
+    return Stack.apply(*_several("stack", tensors), axis=axis)
+
+
+def _several(op: str, tensors: Any) -> list[Tensor]:
+    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, (list, tuple)) or not tensors:
+        raise TypeError(f"{op} takes a non-empty list of tensors, as in {op}([a, b]), got "
+                        f"{'an empty list' if isinstance(tensors, (list, tuple)) else type(tensors).__name__}.")
+    return [lift(t) for t in tensors]
 
 
 def _pieces(a: Tensor, axis: int, bounds: Sequence[int]) -> list[Tensor]:

@@ -21,7 +21,10 @@ def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     """`axis` as a sorted tuple of non-negative ints (None means every axis)."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)) or not builtins.all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"axis must be an int or a tuple of ints (None for every axis), got {axis!r}.")
     for a in axes:
         if not -ndim <= a < ndim:
             raise np.exceptions.AxisError(
@@ -43,7 +46,7 @@ def axis_arguments(op: str, axis: Axis, keepdims: Optional[bool], dim: Axis,
             raise TypeError(f"{op}: got both keepdims={keepdims!r} and keepdim={keepdim!r}, which name the "
                             "same argument (numpy's and PyTorch's spelling); pass only one of them.")
         keepdims = keepdim
-    return axis, bool(keepdims)
+    return (tuple(axis) if isinstance(axis, list) else axis), bool(keepdims)
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -69,7 +72,7 @@ class _Reduction(Function):
     def reduce_with(self, a: np.ndarray, method: str) -> np.ndarray:
         try:
             return getattr(a, method)(axis=self.axis, keepdims=self.keepdims)
-        except np.exceptions.AxisError:
+        except (np.exceptions.AxisError, TypeError):
             normalize_axis(self.axis, a.ndim)  # raises the clearer message
             raise
 

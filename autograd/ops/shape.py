@@ -9,6 +9,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from autograd.dtypes import as_dtype
 from autograd.function import Function
 from autograd.ops._common import lift, unbroadcast
 from autograd.tensor import Tensor
@@ -92,7 +93,12 @@ def axis_index(op: str, axis: Any, ndim: int) -> int:
 
 
 def _as_shape(shape: Any) -> tuple[int, ...]:
-    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if not isinstance(dims, (tuple, list, np.ndarray)) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in dims):
+        raise TypeError(f"reshape: the new shape is made of integers (one may be -1), as in reshape(2, 3) or "
+                        f"reshape((2, 3)); got {shape!r}.")
+    return tuple(int(n) for n in dims)
 
 
 def reshape(a: Tensor, shape: Any) -> Tensor:
@@ -109,6 +115,10 @@ def transpose(a: Tensor, axes: Optional[Sequence[int]] = None) -> Tensor:
     a = lift(a)
     if axes is None:
         return Transpose.apply(a, axes=None)
+    if isinstance(axes, (int, np.integer)):
+        raise TypeError(f"transpose: axes lists every axis in its new order, e.g. transpose(1, 0) for a matrix, "
+                        f"but got only {axes!r}; to exchange two axes (PyTorch's transpose(dim0, dim1)) use "
+                        f"swapaxes(dim0, dim1).")
     order = tuple(axis_index("transpose", axis, a.ndim) for axis in axes)
     if sorted(order) != list(range(a.ndim)):
         raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the {a.ndim} axes of a "
@@ -178,7 +188,7 @@ def broadcast_to(a: Tensor, shape: Any) -> Tensor:
 
 def astype(a: Tensor, dtype: Any) -> Tensor:
     """The same values in another dtype (gradients flow back in the original dtype)."""
-    return AsType.apply(a, dtype=np.dtype(dtype))
+    return AsType.apply(a, dtype=as_dtype(dtype))
 
 
 def tile(a: Tensor, reps: Any) -> Tensor:

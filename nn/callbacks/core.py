@@ -62,10 +62,21 @@ def as_callback_list(callbacks: Any) -> list:
         return []
     if isinstance(callbacks, Callback):
         return [callbacks]
-    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, Iterable):
-        raise TypeError(f"callbacks must be a Callback or a list of nn.callbacks.Callback objects, "
-                        f"got {type(callbacks).__name__}.")
+    if isinstance(callbacks, (str, bytes, type)) or not isinstance(callbacks, Iterable):
+        raise TypeError(not_a_callback(callbacks))
     return list(callbacks)
+
+
+def not_a_callback(value: Any) -> str:
+    """What to say when `value` was given where a Callback object belongs."""
+    if isinstance(value, type) and issubclass(value, Callback):
+        return (f"callbacks got the class {value.__name__} itself; create one: callbacks=[{value.__name__}(...)] "
+                f"(nn.callbacks.Callback objects, not classes).")
+    if callable(value) and not isinstance(value, type):
+        name = getattr(value, "__name__", "")
+        return (f"callbacks must be nn.callbacks.Callback objects, got {type(value).__name__} {name!r}; to call a "
+                f"function at each epoch's end, wrap it: nn.callbacks.LambdaCallback(on_epoch_end=...).")
+    return f"callbacks must be a Callback or a list of nn.callbacks.Callback objects, got {type(value).__name__}."
 
 
 class CallbackList:
@@ -75,7 +86,7 @@ class CallbackList:
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
-                raise TypeError(f"callbacks must be nn.callbacks.Callback objects, got {type(callback).__name__}.")
+                raise TypeError(not_a_callback(callback))
             callback.set_model(model)
             callback.set_params(params)
         self.wanted = {hook: [cb for cb in self.callbacks if cb.uses_hook(hook)] for hook in BATCH_HOOKS}

@@ -222,9 +222,9 @@ def array_batches(arrays: tuple, batch_size: Optional[int], steps: Optional[int]
 def split_last(arrays: tuple, fraction: float) -> tuple[tuple, tuple]:
     """The first (1 - fraction) of the samples for training, the rest for validation (Keras)."""
     samples = sample_count(arrays[0])
-    if not 0.0 < fraction < 1.0:
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0.0 < fraction < 1.0:
         raise ValueError(f"validation_split is the fraction of samples held out and must lie in [0, 1), "
-                         f"got {fraction}.")
+                         f"got {fraction!r}.")
     split_at = int(math.floor(samples * (1.0 - fraction)))
     if split_at == 0 or split_at == samples:
         raise ValueError(f"validation_split={fraction} of {samples} samples leaves "

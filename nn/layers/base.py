@@ -13,7 +13,10 @@ their weights, penalties and added losses count as its own. Called on KerasTenso
 """
 from __future__ import annotations
 
+import contextlib
+import math
 import re
+import threading
 import warnings
 from collections import defaultdict
 from typing import Any, Callable, Iterator, Optional, Sequence
@@ -52,6 +55,38 @@ def reset_name_counters() -> None:
     _name_counters.clear()
 
 
+class WeightBudgetExceeded(ValueError):
+    """A layer asked for more weight numbers than a `weight_budget` had left."""
+
+
+_budget = threading.local()  # .left: weight numbers add_weight may still create (None: no budget)
+
+
+@contextlib.contextmanager
+def weight_budget(max_numbers: int) -> Iterator[None]:
+    """Inside, `add_weight` creates at most `max_numbers` weight numbers in all (in this thread)
+    and refuses, before allocating, a weight past that: loading a file builds its model so, and a
+    damaged or crafted config cannot make it allocate terabytes."""
+    previous = getattr(_budget, "left", None)
+    _budget.left = max_numbers
+    try:
+        yield
+    finally:
+        _budget.left = previous
+
+
+def _spend_budget(layer_name: str, weight_name: Optional[str], shape: tuple[int, ...]) -> None:
+    """Take a new weight's numbers from the `weight_budget` in force, or refuse it clearly."""
+    left = getattr(_budget, "left", None)
+    if left is None:
+        return
+    size = math.prod(shape)
+    if size > left:
+        raise WeightBudgetExceeded(f"layer {layer_name!r} would create the weight {weight_name or 'variable'!r} "
+                                   f"of shape {shape} ({size:,} numbers) with only {left:,} left in its weight budget.")
+    _budget.left = left - size
+
+
 def snake_case(class_name: str) -> str:
     """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
     base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
@@ -62,8 +97,9 @@ def snake_case(class_name: str) -> str:
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
     """A shape given as an int or a sequence of positive ints, as a tuple (or a clear error)."""
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape) if isinstance(shape, (tuple, list)) else shape
+    if not isinstance(shape, tuple) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in shape):
         raise ValueError(f"{what} must be positive integers (without the batch size), got {shape}; "
                          f"for 64 features per sample write (64,).")
     return tuple(int(n) for n in shape)
@@ -123,6 +159,8 @@ class Layer:
         if kwargs:
             raise TypeError(f"{type(self).__name__} {self.name!r} got unknown keyword arguments {sorted(kwargs)}; "
                             f"check their spelling against the layer's documentation.")
+        if not isinstance(trainable, (bool, np.bool_)):
+            raise TypeError(f"layer {self.name!r}: trainable takes True or False, got {trainable!r}.")
         self._trainable = bool(trainable)
         self._dtype = None if dtype is None else str(np.dtype(dtype))
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -212,9 +250,10 @@ class Layer:
         shape = () if given["shape"] is None else tuple(int(n) for n in given["shape"])
         dtype = np.dtype(given["dtype"] or self.dtype)
         initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
+        name, regularizer = given["name"], given["regularizer"]
+        _spend_budget(self.name, name, shape)
         filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
         values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
-        name, regularizer = given["name"], given["regularizer"]
         taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
         full_name = base = f"{self.name}/{name or 'variable'}"
         number = 0

@@ -10,7 +10,7 @@ import autograd as ag
 from nn import activations, initializers, regularizers
 from nn.layers.base import Layer, Shape, as_shape
 from nn.layers.node import KerasTensor, Node
-from nn.utils import get_rng
+from nn.utils import check_seed, get_rng
 
 
 class Dense(Layer):
@@ -44,6 +44,8 @@ class Dense(Layer):
                              f"of outputs), got {units!r}.")
         self.units = int(units)
         self.activation = activations.get(activation)
+        if not isinstance(use_bias, (bool, np.bool_)):
+            raise TypeError(f"Dense layer {self.name!r}: use_bias takes True or False, got {use_bias!r}.")
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -130,7 +132,7 @@ class Dropout(Layer):
                              f"lie in [0, 1), got {rate!r}.")
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
+        self.seed = check_seed(seed, f"Dropout layer {self.name!r}")
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:

@@ -108,15 +108,9 @@ class LSTMCell(RNNCell):
         return h, [h, c]
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+        return {**super().get_config(), **self.weight_arguments_config(),
                 "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "use_bias": self.use_bias, "unit_forget_bias": self.unit_forget_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
+                "unit_forget_bias": self.unit_forget_bias}
 
 
 class LSTM(RNN):

@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 import autograd as ag
+from nn import activations, initializers, regularizers
 from nn.layers.base import LAYER_CLASSES, Layer, Shape
 from nn.utils import get_rng, to_tensor
 
@@ -90,6 +91,17 @@ class RNNCell(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "seed": self.seed}
+
+    def weight_arguments_config(self) -> dict:
+        """The arguments SimpleRNNCell, LSTMCell and GRUCell share, as their configs spell them."""
+        return {"units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
 
 
 def run_steps(step: Step, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray] = None,

@@ -17,8 +17,12 @@ import os
 from typing import Any, Callable, Optional, Sequence
 
 from nn import saving
+from nn.interop import keras_archive, keras_weights, onnx_export
 from nn.layers.base import Layer
+from nn.models.loading import load_weights
 from nn.models.summary import print_summary
+from nn.saving import LoadLimits
+from nn.saving.file_format import as_path
 from nn.training import Training
 
 
@@ -156,18 +160,45 @@ class Model(Training, Layer):
         return json.dumps({"class_name": type(self).__name__, "config": self.get_config(),
                            "registered_name": registered}, **kwargs)
 
+    # ---- files: .keras and .weights.h5 in Keras 3's formats (nn.interop), anything else our npz (nn.saving)
     def save(self, filepath: Any) -> None:
-        """Write architecture, weights, compile settings and optimizer state to one ``.npz`` file."""
+        """Write the model to `filepath`: a Keras 3 archive (architecture, weights and compile
+        settings, not the optimizer's running state) for a ``.keras`` path, which
+        ``keras.models.load_model`` opens; otherwise one ``.npz`` file of architecture, weights,
+        compile settings and optimizer state."""
+        if _suffix(filepath, "model.save") == ".keras":
+            keras_archive.save_model(self, filepath)
+            return
         self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
-        saving.save_model(self, os.fspath(filepath))
+        saving.save_model(self, filepath)
 
     def save_weights(self, filepath: Any) -> None:
-        """Write only the weights to a ``.npz`` file."""
-        saving.save_weights(self, os.fspath(filepath))
+        """Write only the weights: Keras 3's layout for a ``.h5`` path (``x.weights.h5``), which
+        Keras's ``load_weights`` reads; otherwise a ``.npz`` file."""
+        if _suffix(filepath, "model.save_weights") == ".h5":
+            keras_weights.save_weights(self, filepath)
+        else:
+            saving.save_weights(self, filepath)
 
-    def load_weights(self, filepath: Any) -> None:
-        """Read weights saved by `save_weights` or `save` into this (same-architecture) model."""
-        saving.load_weights(self, os.fspath(filepath))
+    def load_weights(self, filepath: Any, limits: Optional[LoadLimits] = None) -> None:
+        """Read weights into this (same-architecture) model: a ``.h5`` file in Keras 3's layout or a
+        Keras ``.keras`` archive (written by Keras or by chainrule), otherwise a file written by
+        `save_weights` or `save` in our ``.npz`` format; `limits` (`nn.saving.LoadLimits`) bounds
+        what an ``.npz`` file may ask for."""
+        if not keras_weights.is_keras_file(filepath):
+            load_weights(self, filepath, limits)
+            return
+        if not self.built:
+            raise ValueError(f"model {self.name!r} is not built yet, so it has no weights to load into; "
+                             f"call model.build((None, features)) or run it on data first.")
+        keras_weights.load_weights(self, filepath)
+
+    def export(self, filepath: Any, format: str = "onnx") -> None:
+        """Write the model for serving elsewhere; ``format="onnx"`` (the only one) writes an ONNX
+        model (opset 17, any batch size) that ONNX Runtime runs."""
+        if format != "onnx":
+            raise ValueError(f"model.export supports format='onnx' only, not {format!r}.")
+        onnx_export.export(self, filepath)
 
     @property
     def _kind(self) -> str:
@@ -175,3 +206,7 @@ class Model(Training, Layer):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def _suffix(filepath: Any, action: str) -> str:
+    return os.path.splitext(as_path(filepath, action))[1].lower()

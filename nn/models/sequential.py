@@ -33,9 +33,13 @@ class Sequential(Model):
                  name: Optional[str] = None) -> None:
         super().__init__(name=name, trainable=trainable)
         self._layers: list[Layer] = []
+        self._layer_names: set[str] = set()  # for add's uniqueness check in constant time
         self.input_shape: Optional[Shape] = None  # batch axis first, e.g. (None, 64)
         self.output_shape: Optional[Shape] = None
         self.input_name = "x"  # the name a batch of data gets in graph pictures (Input(name=...))
+        if isinstance(layers, Layer) or layers is not None and not isinstance(layers, Iterable):
+            raise TypeError(f"Sequential takes a list of layers, as in Sequential([Input(shape=(4,)), Dense(8)]), "
+                            f"got {type(layers).__name__}; wrap a single layer in a list.")
         for layer in layers or ():
             self.add(layer)
 
@@ -57,7 +61,7 @@ class Sequential(Model):
             self.input_name = layer.tensor_name
             self.build(layer.batch_shape)
             return
-        if any(existing.name == layer.name for existing in self._layers):
+        if layer.name in self._layer_names:
             raise ValueError(f"model {self.name!r} already has a layer named {layer.name!r}; layer names "
                              f"must be unique in a model (pass name= to choose another).")
         if layer.batch_input_shape is not None and (self._layers or self.input_shape is not None):
@@ -65,6 +69,7 @@ class Sequential(Model):
                              f"{self.name!r}; only the first layer may set the input shape.")
         first = not self._layers and self.input_shape is None
         self._layers.append(layer)
+        self._layer_names.add(layer.name)
         if layer.batch_input_shape is not None:
             self.build(layer.batch_input_shape)
         elif first and isinstance(layer, Model) and layer.built and layer._data_input_shapes is not None \
@@ -79,6 +84,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError(f"model {self.name!r} has no layers to pop.")
         layer = self._layers.pop()
+        self._layer_names.discard(layer.name)
         if self.built:
             self.build(self.input_shape)
         return layer
@@ -90,6 +96,9 @@ class Sequential(Model):
                 raise ValueError(f"model {self.name!r} cannot be built without an input shape: call "
                                  f"build((None, features)), start with Input(shape=...), or call it on data.")
             input_shape = self.input_shape
+        if not isinstance(input_shape, (tuple, list)) or not input_shape:
+            raise ValueError(f"model {self.name!r}: build takes the input shape with its batch axis first, as in "
+                             f"build((None, 64)) for 64 features, got {input_shape!r}.")
         shape = tuple(input_shape)
         self.input_shape = (None, *shape[1:])
         self._build_shapes = self.input_shape
@@ -159,8 +168,13 @@ class Sequential(Model):
     def from_config(cls, config: dict) -> "Sequential":
         """Rebuild from `get_config()`; only built-in and registered layer classes may be named."""
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
-        if config.get("input_shape") is not None:
-            model.build((None, *config["input_shape"]))
+        input_shape = config.get("input_shape")
+        if input_shape is not None:
+            if not isinstance(input_shape, list) or not all(
+                    n is None or (isinstance(n, int) and not isinstance(n, bool) and n > 0) for n in input_shape):
+                raise ValueError(f"a Sequential config's input_shape is the shape of one sample, a list of positive "
+                                 f"integers (null for a size that varies), got {input_shape!r}.")
+            model.build((None, *input_shape))
         for entry in config.get("layers", []):
             entry = {**entry, "config": dict(entry.get("config", {}))}
             if model._layers or model.input_shape is not None:

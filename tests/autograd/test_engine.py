@@ -282,6 +282,56 @@ def test_set_grad_enabled():
     assert ag.is_grad_enabled()
 
 
+def test_set_grad_enabled_as_a_statement_switches_recording_until_switched_back():
+    try:
+        ag.set_grad_enabled(False)
+        assert not ag.is_grad_enabled() and (leaf(1.0) * 2.0).requires_grad is False
+        with ag.enable_grad():
+            assert (leaf(1.0) * 2.0).requires_grad is True
+        assert not ag.is_grad_enabled()  # the block restored the statement's mode
+        ag.set_grad_enabled(True)
+        assert (leaf(1.0) * 2.0).requires_grad is True
+    finally:
+        ag.set_grad_enabled(True)
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_until_the_function_runs():
+    @ag.set_grad_enabled(False)
+    def frozen(t):
+        assert not ag.is_grad_enabled()
+        return t * 2.0
+
+    assert ag.is_grad_enabled()
+    assert frozen(leaf(1.0)).requires_grad is False and ag.is_grad_enabled()
+
+
+def test_set_grad_enabled_refuses_what_is_not_true_or_false():
+    with pytest.raises(TypeError, match="set_grad_enabled takes True or False, got 'False'"):
+        ag.set_grad_enabled("False")
+    assert ag.is_grad_enabled()
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_too():
+    @ag.no_grad
+    def frozen(t):
+        return t * 2.0
+
+    @ag.enable_grad
+    def recorded(t):
+        return t * 2.0
+
+    x = leaf([1.0])
+    assert frozen(x).requires_grad is False and frozen.__name__ == "frozen"
+    with ag.no_grad():
+        assert recorded(x).requires_grad is True
+    assert ag.is_grad_enabled()
+
+
+def test_a_grad_mode_given_something_other_than_a_function_says_how_to_use_it():
+    with pytest.raises(TypeError, match=r"@no_grad decorates a function, but got int.*'with no_grad\(\):'"):
+        ag.no_grad(3)
+
+
 def test_no_grad_is_thread_local():
     x = leaf([1.0, 2.0])
     inside_no_grad, both_ready, both_done = {}, threading.Barrier(2, timeout=10), threading.Barrier(2, timeout=10)

@@ -192,3 +192,64 @@ def test_retain_grad_keeps_an_intermediate_gradient():
     (y * y).sum().backward()
     np.testing.assert_allclose(y.grad.data, [6.0, 12.0])
     np.testing.assert_allclose(x.grad.data, [18.0, 36.0])
+
+
+# ---- data that is not numbers is refused, never turned into NaN -----------------------------------
+@pytest.mark.parametrize("data, fragment", [
+    (None, "it holds None (NoneType) as the whole value"),
+    ([1.0, None, 3.0], "it holds None (NoneType) at index (1,)"),
+    ([[1.0, 2.0], [3.0, None]], "at index (1, 1)"),
+    (["a", "b"], "holds <U1 values such as 'a'; convert text to numbers first"),
+    ({"a": 1}, "it holds {'a': 1} (dict)"),
+])
+def test_data_that_is_not_numbers_is_refused_with_what_it_holds(data, fragment):
+    with pytest.raises(TypeError, match="tensor data must be numbers") as caught:
+        ag.Tensor(data)
+    assert fragment in str(caught.value)
+    with pytest.raises(TypeError, match="tensor data must be numbers"):
+        ag.Tensor(data, dtype="float32")  # numpy would make None a NaN here
+
+
+def test_none_or_text_next_to_a_tensor_is_refused_not_made_nan():
+    for other in (None, "a", [1.0, None]):
+        with pytest.raises(TypeError, match="tensor data must be numbers"):
+            ag.Tensor([1.0, 2.0]) + other
+
+
+def test_rows_of_different_lengths_and_unknown_dtypes_are_explained():
+    with pytest.raises(ValueError, match="rows of different lengths.*pad the shorter rows"):
+        ag.Tensor([[1.0], [1.0, 2.0]])
+    with pytest.raises(TypeError, match="unknown dtype 'flot32'; use a numpy dtype such as 'float32'"):
+        ag.Tensor([1.0], dtype="flot32")
+
+
+def test_objects_that_are_numbers_still_convert():
+    assert ag.Tensor(np.array([1, 2.5, 10**30], dtype=object)).dtype == np.float32
+    assert ag.Tensor([np.float64(1.5), 2]).data.tolist() == [1.5, 2.0]
+
+
+# ---- mixed dtypes: float beats int, and keeps its width (PyTorch, Keras) -------------------------
+@pytest.mark.parametrize("float_dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("int_dtype", ["int8", "int32", "int64", "uint8", "bool"])
+def test_a_float_tensor_with_an_integer_tensor_keeps_the_float_dtype(float_dtype, int_dtype):
+    x, n = ag.Tensor([1.0, 2.0], dtype=float_dtype), ag.Tensor([1, 1], dtype=int_dtype)
+    for result in (x * n, n * x, x + n, n - x, x / n, ag.maximum(n, x), ag.where([True, False], n, x)):
+        assert result.dtype == np.dtype(float_dtype)
+
+
+def test_an_integer_tensor_with_a_python_float_becomes_the_default_float():
+    assert (ag.Tensor([1, 2]) * 0.5).dtype == np.float32
+    assert (ag.Tensor([1, 2]) + ag.Tensor([3, 4])).dtype == np.int64  # integers stay integers
+    assert (ag.Tensor([1.0]) + ag.Tensor([1.0], dtype="float64")).dtype == np.float64  # wider float wins
+
+
+def test_gradients_through_a_mixed_product_have_the_float_dtype():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    (x * ag.Tensor([3, 4])).sum().backward()
+    assert x.grad.dtype == np.float32 and np.array_equal(x.grad.data, [3.0, 4.0])
+
+
+def test_a_matmul_of_integer_inputs_and_float32_weights_is_float32():
+    weights = ag.Tensor(np.ones((3, 2)), requires_grad=True)
+    assert ag.matmul(ag.Tensor(np.ones((4, 3), dtype=int)), weights).dtype == np.float32
+    assert ag.linear(ag.Tensor(np.ones((4, 3), dtype=int)), weights).dtype == np.float32

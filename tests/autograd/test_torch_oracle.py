@@ -214,8 +214,10 @@ def run_torch(program, arrays, create_graph=False):
 
 
 def draw_inputs(data, shapes):
-    elements = st.one_of(st.floats(-2, -1e-3), st.floats(1e-3, 2))  # away from the kinks at 0
-    return [data.draw(hnp.arrays(np.float64, shape, elements=elements)) for shape in shapes]
+    """Distinct values on a 0.1 grid away from 0: no kinks at 0, no ties for max, and no
+    constant rows, whose std has an ill-conditioned gradient (it flaked at 1e-3-wide spreads)."""
+    elements = st.integers(-20, 20).filter(bool).map(lambda k: k / 10)
+    return [data.draw(hnp.arrays(np.float64, shape, elements=elements, unique=True)) for shape in shapes]
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

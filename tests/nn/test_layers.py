@@ -5,6 +5,7 @@ import pytest
 import autograd as ag
 import nn
 from nn.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer, Layer, PReLU
+from nn.layers.base import WeightBudgetExceeded, weight_budget
 
 
 @pytest.fixture(autouse=True)
@@ -169,3 +170,14 @@ def test_custom_layers_use_add_weight_and_are_known_to_files_once_registered():
     assert nn.layers.get("Scale", "test_layers>Scale") is registered
     with pytest.raises(ValueError, match="unknown layer class 'Nope'.*Dense"):
         nn.layers.get("Nope")
+
+
+def test_a_weight_budget_refuses_a_weight_before_allocating_it_and_is_restored_after():
+    with weight_budget(40):
+        Dense(8).build_for((None, 4))  # 32 + 8 = 40 numbers: exactly the budget
+        with pytest.raises(WeightBudgetExceeded, match=r"weight 'kernel' of shape \(4, 1099511627776\) "
+                                                       r"\(4,398,046,511,104 numbers\) with only 0 left"):
+            Dense(2**40).build_for((None, 4))
+    outside = Dense(8)
+    outside.build_for((None, 4))  # no budget outside the block
+    assert outside.kernel.shape == (4, 8)

@@ -86,11 +86,13 @@ def test_a_step_between_two_backward_calls_on_a_retained_graph_is_caught(make_op
     np.testing.assert_allclose(w.grad.data, 3.0 * (1.0 - np.tanh(w.data) ** 2))
 
 
-def test_gradient_of_the_wrong_shape_is_named():
+def test_a_gradient_of_the_wrong_shape_or_type_is_refused_when_assigned():
     w = param([1.0, 2.0], name="kernel")
-    set_grad(w, [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"'kernel' \(shape \(2,\)\) has shape \(3,\)"):
-        optim.SGD([w]).step()
+    with pytest.raises(ValueError, match=r"\.grad must have its shape \(2,\), but was given one of shape \(3,\)"):
+        set_grad(w, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"\.grad must be a Tensor .* given ndarray; wrap an array first"):
+        w.grad = np.ones(2)
+    assert w.grad is None
 
 
 def test_plain_function_learning_rate_cannot_go_into_a_config():
@@ -356,3 +358,25 @@ def test_reattach_on_an_empty_optimizer_attaches():
     opt = optim.SGD(learning_rate=0.1)
     opt.reattach([w])
     assert opt.param_groups[0]["params"] == [w]
+
+
+@pytest.mark.parametrize("edit, error, message", [
+    (lambda s: s["state"][0].update(velocity="fast"), ValueError,
+     r"the state 'velocity' of parameter 0 should be an array, but is 'fast'"),
+    (lambda s: s["state"][0].update(extra=np.ones(1)), ValueError,
+     r"holds \['extra', 'velocity'\], but SGD with these hyperparameters keeps \['velocity'\]"),
+    (lambda s: s["param_groups"][0].update(evil=1), ValueError, r"hyperparameters \['evil'\], which SGD does not have"),
+    (lambda s: s["param_groups"][0].update(momentum="0.9"), TypeError, "momentum must be a number"),
+    (lambda s: s["state"].update({7: {}}), ValueError, "a parameter index from 0 to 0, but is 7"),
+])
+def test_a_damaged_state_dict_is_refused_before_anything_changes(edit, error, message):
+    w = param([1.0])
+    opt = optim.SGD([w], learning_rate=0.1, momentum=0.9)
+    step_all(opt, [w])
+    saved = opt.state_dict()
+    before = opt.state_dict()
+    edit(saved)
+    with pytest.raises(error, match=message):
+        opt.load_state_dict(saved)
+    after = opt.state_dict()
+    assert after["param_groups"] == before["param_groups"] and after["iterations"] == before["iterations"]

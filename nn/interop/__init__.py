@@ -1,0 +1,12 @@
+"""Interop: models move between chainrule, Keras 3 and ONNX Runtime.
+
+- `keras_weights`: Keras 3's ``.weights.h5`` layout (``layers/<snake_case class>[_k]/vars/<i>``),
+  read and written with h5py (an optional extra: ``pip install chainrule[keras-files]``).
+- `keras_archive`: Keras 3's ``.keras`` archive (config.json, metadata.json, model.weights.h5).
+- `onnx_export`: ``model.export(path, format="onnx")`` with the onnx package's helpers
+  (``pip install chainrule[onnx]``).
+
+Each module keeps the per-layer facts (which arrays, under which path, which ONNX nodes) as a
+table keyed by layer class, apart from the walk over a model's layers, so that models other than
+Sequential only need a new walk. Nothing here imports nn.models: the model classes call in.
+"""
