@@ -161,7 +161,7 @@ CASES = [
     Case("load_weights_only_file", weights_only, ModelFileError, "holds only weights",
          "call model.load_weights"),
     Case("load_crafted_class", lambda tmp: nn.load_model(crafted(tmp, rename_first_layer)), ModelFileError,
-         "unknown layer class 'os.system'", "A custom layer must be defined (imported)"),
+         "unknown layer class 'os.system'", "decorated with @nn.saving.register_serializable"),
     Case("load_crafted_pickle", lambda tmp: nn.load_model(pickled_weight(tmp)), ModelFileError,
          "not a readable chainrule model file", "allow_pickle=False"),
     Case("load_future_version", lambda tmp: nn.load_model(crafted(tmp, lambda c: c.update(version=99))),
