@@ -107,8 +107,9 @@ def _check_model(config: dict, path: str, limits: LoadLimits) -> None:
         optimizer = compile_config.get("optimizer")
         _expect(isinstance(optimizer, dict) and isinstance(optimizer.get("class_name"), str), path,
                 "compile_config.optimizer", "an object with a 'class_name' string", optimizer)
-        _expect(compile_config.get("metrics") is None or isinstance(compile_config["metrics"], list), path,
-                "compile_config.metrics", "a list or null", compile_config.get("metrics"))
+        _expect(compile_config.get("metrics") is None or isinstance(compile_config["metrics"], (list, dict)), path,
+                "compile_config.metrics", "a list, an object (one entry per output) or null",
+                compile_config.get("metrics"))
     if config.get("optimizer_state") is not None:
         _check_optimizer_state(config["optimizer_state"], path)
 

@@ -87,6 +87,26 @@ def test_save_and_load_are_bit_exact_and_training_resumes_identically(make, tmp_
         np.testing.assert_array_equal(mine, theirs)
 
 
+def test_a_two_output_model_with_losses_weights_and_metrics_per_output_loads_compiled(tmp_path):
+    x, y = data()
+    inputs = nn.Input(shape=(4,), name="x")
+    hidden = layers.Dense(6, activation="relu")(inputs)
+    outputs = {"kind": layers.Dense(3, activation="softmax", name="kind")(hidden),
+               "size": layers.Dense(1, name="size")(hidden)}
+    model = nn.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss={"kind": "sparse_categorical_crossentropy", "size": "mse"},
+                  loss_weights={"kind": 1.0, "size": 0.5}, metrics={"kind": ["accuracy"], "size": ["mae"]})
+    targets = {"kind": y, "size": x[:, :1]}
+    model.fit(x, targets, epochs=1, batch_size=16, verbose=0)
+    model.save(tmp_path / "two.npz")
+    loaded = nn.load_model(tmp_path / "two.npz")
+    assert loaded.get_compile_config() == model.get_compile_config()
+    for name in outputs:
+        np.testing.assert_array_equal(loaded.predict(x)[name], model.predict(x)[name])
+    assert loaded.evaluate(x, targets, verbose=0, return_dict=True) == model.evaluate(x, targets, verbose=0,
+                                                                                       return_dict=True)
+
+
 def test_the_file_holds_no_pickle_and_names_registered_classes(tmp_path):
     model = Residual()
     model(np.ones((1, 4)))

@@ -54,7 +54,7 @@ CASES = [
     (setter("registered_name", value=7), "registered_name should be a 'package>name' string or null"),
     (setter("compile_config", value="adam"), "compile_config should be an object or null"),
     (deleter("compile_config", "optimizer", "class_name"), "compile_config.optimizer should be an object with a 'class_name'"),
-    (setter("compile_config", "metrics", value="accuracy"), "compile_config.metrics should be a list or null"),
+    (setter("compile_config", "metrics", value="accuracy"), "compile_config.metrics should be a list, an object (one entry per output) or null"),
     (setter("optimizer_state", value=2**40), "optimizer_state should be an object with 'state', 'param_groups'"),
     (deleter("optimizer_state", "iterations"), "optimizer_state should be an object with"),
     (setter("optimizer_state", "iterations", value=-1), "optimizer_state.iterations should be a non-negative integer"),
