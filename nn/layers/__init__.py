@@ -12,7 +12,8 @@ from typing import Any, Optional
 from nn import saving
 from nn.layers.activations import ELU, LeakyReLU, ReLU, Softmax
 from nn.layers.attention import AdditiveAttention, Attention
-from nn.layers.base import LAYER_CLASSES, Layer, reset_name_counters
+from nn.layers.base import LAYER_CLASSES, Layer
+from nn.layers.naming import reset_name_counters
 from nn.layers.bidirectional import Bidirectional
 from nn.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose
 from nn.layers.core import Activation, Dense, Dropout, Flatten, Input, InputLayer

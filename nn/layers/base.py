@@ -13,12 +13,7 @@ their weights, penalties and added losses count as its own. Called on KerasTenso
 """
 from __future__ import annotations
 
-import contextlib
-import math
-import re
-import threading
 import warnings
-from collections import defaultdict
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -28,6 +23,7 @@ from nn import initializers, regularizers, saving, tree
 from nn.layers import tracking
 from nn.layers.call_context import call_arguments, call_kwargs, calling, in_call, resolve_training
 from nn.layers.masks import any_mask, attach_masks, masks_of
+from nn.layers.naming import snake_case, spend_budget, unique_name
 from nn.layers.node import KerasTensor, Node
 from nn.layers.symbolic import has_keras_tensor, placeholder_outputs, symbolic_inputs
 from nn.utils import to_tensors
@@ -38,61 +34,8 @@ Shape = tuple[Optional[int], ...]
 # as before for code that looks classes up in it.
 LAYER_CLASSES = saving.built_in_classes()
 
-_name_counters: defaultdict[str, int] = defaultdict(int)
 # Whether add_loss was ever called: until then a model's outermost call has no losses to clear.
 _call_losses_added = False
-
-
-def unique_name(base: str) -> str:
-    """`base` the first time, then `base_1`, `base_2`, ... (Keras's automatic names)."""
-    count = _name_counters[base]
-    _name_counters[base] += 1
-    return base if count == 0 else f"{base}_{count}"
-
-
-def reset_name_counters() -> None:
-    """Start automatic names afresh (`dense`, `dense_1`, ...), like Keras's clear_session()."""
-    _name_counters.clear()
-
-
-class WeightBudgetExceeded(ValueError):
-    """A layer asked for more weight numbers than a `weight_budget` had left."""
-
-
-_budget = threading.local()  # .left: weight numbers add_weight may still create (None: no budget)
-
-
-@contextlib.contextmanager
-def weight_budget(max_numbers: int) -> Iterator[None]:
-    """Inside, `add_weight` creates at most `max_numbers` weight numbers in all (in this thread)
-    and refuses, before allocating, a weight past that: loading a file builds its model so, and a
-    damaged or crafted config cannot make it allocate terabytes."""
-    previous = getattr(_budget, "left", None)
-    _budget.left = max_numbers
-    try:
-        yield
-    finally:
-        _budget.left = previous
-
-
-def _spend_budget(layer_name: str, weight_name: Optional[str], shape: tuple[int, ...]) -> None:
-    """Take a new weight's numbers from the `weight_budget` in force, or refuse it clearly."""
-    left = getattr(_budget, "left", None)
-    if left is None:
-        return
-    size = math.prod(shape)
-    if size > left:
-        raise WeightBudgetExceeded(f"layer {layer_name!r} would create the weight {weight_name or 'variable'!r} "
-                                   f"of shape {shape} ({size:,} numbers) with only {left:,} left in its weight budget.")
-    _budget.left = left - size
-
-
-def snake_case(class_name: str) -> str:
-    """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
-    base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
-    following a lower-case letter, begins a new word)."""
-    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
@@ -251,7 +194,7 @@ class Layer:
         dtype = np.dtype(given["dtype"] or self.dtype)
         initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
         name, regularizer = given["name"], given["regularizer"]
-        _spend_budget(self.name, name, shape)
+        spend_budget(self.name, name, shape)
         filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
         values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
         taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 from nn import saving
 from nn.interop import keras_archive, keras_weights
-from nn.layers.base import WeightBudgetExceeded, weight_budget
+from nn.layers.naming import WeightBudgetExceeded, weight_budget
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
 from nn.saving.schema import weight_count

@@ -5,7 +5,7 @@ import pytest
 import autograd as ag
 import nn
 from nn.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer, Layer, PReLU
-from nn.layers.base import WeightBudgetExceeded, weight_budget
+from nn.layers.naming import WeightBudgetExceeded, weight_budget
 
 
 @pytest.fixture(autouse=True)
