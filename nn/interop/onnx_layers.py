@@ -8,6 +8,7 @@ layer's nodes and weights to the `GraphBuilder` (`nn.interop.onnx_graph`); the f
 """
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 from nn.interop import onnx_conv, onnx_core, onnx_recurrent, onnx_reshaping
@@ -59,7 +60,8 @@ def convert(graph: GraphBuilder, layer: Any, x: str) -> str:
         raise ValueError(f"no ONNX conversion for {describe(layer)}, so its model cannot be exported to ONNX. "
                          f"Supported layer classes: {', '.join(sorted(CONVERTERS))}.")
     mask = graph.mask_of(x)
-    if mask is not None and layer.call_takes_mask and class_name not in READS_MASK:
+    reads_mask = "mask" in inspect.signature(type(layer).call).parameters
+    if mask is not None and reads_mask and class_name not in READS_MASK:
         raise ValueError(f"{describe(layer)} reads the mask of its input, which its ONNX conversion cannot "
                          f"reproduce yet; export a model without the mask (no mask_zero or Masking before it).")
     y = CONVERTERS[class_name](graph, layer, x)
