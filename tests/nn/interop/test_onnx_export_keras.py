@@ -1,6 +1,8 @@
 """The ONNX file of a functional model computes what Keras 3 computes: the same graph built in
 Keras (torch backend) and here, Keras's weights copied over layer by layer, our export run by
-ONNX Runtime equals Keras's predict within 1e-5."""
+ONNX Runtime equals Keras's predict within 1e-5. Its graph inputs are named and shaped as in the
+file Keras 3.15's own ``export(format="onnx")`` writes (Keras names its outputs by number; ours
+are named after the layers that make them)."""
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -54,3 +56,23 @@ def test_onnx_runtime_matches_keras_on_the_same_functional_model(tmp_path):
         assert [output.name for output in session.get_outputs()] == ["score", "category"]
         for runtime, keras_output in zip(got, expected):
             np.testing.assert_allclose(runtime, keras_output, atol=1e-5)
+
+
+
+def concatenated_model(library):
+    left, right = library.Input(shape=(3,), name="left"), library.Input(shape=(2, 2), name="right")
+    joined = library.layers.Concatenate()([left, library.layers.Flatten()(right)])
+    return library.Model([left, right], [library.layers.Dense(1, name="score")(joined),
+                                         library.layers.Dense(2, name="category")(left)])
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore:Converting a tensor to a Python")  # Keras's exporter
+def test_the_graph_inputs_are_named_as_keras_3_names_them(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    theirs = concatenated_model(keras)
+    theirs.predict([np.zeros((1, 3)), np.zeros((1, 2, 2))], verbose=0)  # Keras exports only a model it has run
+    theirs.export(tmp_path / "keras.onnx", format="onnx", verbose=False)
+    concatenated_model(nn).export(tmp_path / "ours.onnx", format="onnx")
+    inputs = [[(put.name, [d.dim_param or d.dim_value for d in put.type.tensor_type.shape.dim])
+               for put in onnx.load(tmp_path / name).graph.input] for name in ("keras.onnx", "ours.onnx")]
+    assert inputs[0] == inputs[1] == [("left", ["batch", 3]), ("right", ["batch", 2, 2])]
