@@ -45,7 +45,7 @@ class SharedConstantsGraph(onnx_layers.GraphBuilder):
         return name
 
     def constant(self, hint: str, array: Any, dtype: Any = np.float32) -> str:
-        array = np.ascontiguousarray(array, dtype=dtype)
+        array = np.asarray(array, dtype=dtype)  # np.ascontiguousarray would make a scalar 1-D
         key = (array.dtype.str, array.shape, hashlib.sha256(array.tobytes()).hexdigest())
         if key not in self.stored:
             self.stored[key] = super().constant(hint, array, dtype)

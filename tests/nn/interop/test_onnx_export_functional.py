@@ -226,3 +226,14 @@ def test_a_subclassed_model_says_to_build_it_functionally(tmp_path):
     inputs = nn.Input(shape=(3,))
     with pytest.raises(ValueError, match="is a subclassed model"):  # inside a functional model too
         nn.Model(inputs, model(inputs)).export(tmp_path / "m.onnx", format="onnx")
+
+
+def test_equal_constants_are_stored_once_and_keep_their_shape():
+    from nn.interop.onnx_graph_walk import SharedConstantsGraph
+
+    graph = SharedConstantsGraph(reserved={"axes_2"})
+    scalar, again, vector = graph.constant("axes", 0, np.int64), graph.constant("axes", 0, np.int64), \
+        graph.constant("axes", [0], np.int64)
+    assert scalar == again != vector and "axes_2" not in (scalar, vector)
+    assert [tuple(init.dims) for init in graph.initializers] == [(), (1,)]
+    assert graph.constant("zero", 0.0) != scalar  # float 0 is not int 0
