@@ -13,6 +13,9 @@ import nn
 import optim
 from nn import ops
 
+# keras.ops on the torch backend converts numpy inputs with a call numpy 2 warns about (Keras's own).
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning")
+
 RNG = np.random.default_rng(0)
 A = RNG.normal(size=(3, 4)).astype("float32")
 B = RNG.normal(size=(3, 4)).astype("float32")
