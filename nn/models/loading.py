@@ -161,16 +161,23 @@ def _rebuilding(path: str, part: str, config: dict) -> Iterator[None]:
 
 
 def _load_keras_archive(path: str, compile: bool) -> Any:
+    """A Sequential or functional model (models inside it too) from a Keras 3 ``.keras`` archive,
+    built under a budget of the weight numbers its model.weights.h5 holds."""
     try:
-        config, weights = keras_archive.read_model(path)
-    except (TypeError, KeyError, AttributeError, IndexError) as error:
+        class_name, config, compile_config, weights = keras_archive.read_model(path)
+    except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
         raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
                          f"the file is damaged.") from None
-    compile_config = config.pop("compile_config")
     with weights:
         try:
-            model = saving.built_in("Sequential").from_config(config)
-        except (TypeError, KeyError, AttributeError) as error:
+            with weight_budget(keras_weights.stored_numbers(weights)):
+                model = saving.built_in(class_name).from_config(config)
+        except WeightBudgetExceeded as error:
+            raise ValueError(f"{path!r}: its config asks for more weight numbers than its model.weights.h5 holds: "
+                             f"{error} The config was damaged or edited.") from None
+        except ValueError as error:
+            raise ValueError(f"{path!r}: {error}") from None
+        except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
             raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
         if not model.built:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
