@@ -177,7 +177,11 @@ def _load_keras_archive(path: str, compile: bool) -> Any:
                              f"{error} The config was damaged or edited.") from None
         except ValueError as error:
             raise ValueError(f"{path!r}: {error}") from None
-        except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
+        except IndexError as error:
+            raise ValueError(f"{path!r}: its architecture could not be rebuilt ({error}): a call refers to an output "
+                             f"its layer does not make, or a layer's setting has too few entries; the file is "
+                             f"damaged or edited.") from None
+        except (TypeError, KeyError, AttributeError, RecursionError) as error:
             raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
         if not model.built:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
