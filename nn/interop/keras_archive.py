@@ -54,8 +54,8 @@ def is_keras_archive(filepath: Any) -> bool:
 
 def read_model(filepath: Any) -> tuple[str, dict, Any, Any]:
     """From a Keras ``.keras`` archive: our model class name ("Sequential" or "Functional"), its
-    config, its compile settings (None if the model was not compiled) and an open h5py File of
-    the weights."""
+    config, Keras's compile settings (``keras_layers.compile_config_from_keras`` reads them) and an
+    open h5py File of the weights."""
     h5py = optional.h5py(PURPOSE)
     source = os.fspath(filepath)
     with zipfile.ZipFile(source) as archive:
@@ -71,8 +71,7 @@ def read_model(filepath: Any) -> tuple[str, dict, Any, Any]:
     if not isinstance(config, dict):
         raise ValueError(f"{source!r}: its config.json holds no model config (a JSON object); the file is damaged.")
     class_name, ours = keras_models.model_from_keras(config, source)
-    compile_config = keras_layers.compile_config_from_keras(config.get("compile_config"))
     try:
-        return class_name, ours, compile_config, h5py.File(weights, "r")
+        return class_name, ours, config.get("compile_config"), h5py.File(weights, "r")
     except OSError as error:
         raise ValueError(f"{source!r}: its model.weights.h5 is not a readable HDF5 file ({error}).") from None

@@ -50,22 +50,28 @@ def _to_keras_value(key: str, value: Any) -> Any:
 
 
 def compile_config(model: Any) -> Any:
-    """Keras's ``compile_config`` of a compiled model (optimizer, loss and metrics), else None."""
+    """Keras's ``compile_config`` of a compiled model (optimizer, loss, loss weights and metrics;
+    for several outputs a list or dict of them), else None."""
     if not model.compiled:
         return None
     ours = model.get_compile_config()
     optimizer = dict(ours["optimizer"])
-    config = {"optimizer": {"module": "keras.optimizers", "class_name": optimizer.pop("class_name"),
-                            "config": optimizer, "registered_name": None},
-              "loss": _to_keras_object(ours.get("loss"), "keras.losses"),
-              "metrics": [_to_keras_object(metric, "keras.metrics") for metric in ours.get("metrics") or []] or None}
-    return config
+    return {"optimizer": {"module": "keras.optimizers", "class_name": optimizer.pop("class_name"),
+                          "config": optimizer, "registered_name": None},
+            "loss": _to_keras_objects(ours.get("loss"), "keras.losses"), "loss_weights": ours.get("loss_weights"),
+            "metrics": _to_keras_objects(ours.get("metrics"), "keras.metrics") or None}
 
 
-def _to_keras_object(value: Any, module: str) -> Any:
+def _to_keras_objects(value: Any, module: str) -> Any:
+    """Each loss or metric object (``{"class_name", "config"}``) of a value, a list or a dict
+    keyed by output name, as Keras serializes it; names stay names."""
     if isinstance(value, dict) and "class_name" in value:
         return {"module": module, "class_name": value["class_name"], "config": value.get("config", {}),
                 "registered_name": None}
+    if isinstance(value, dict):
+        return {key: _to_keras_objects(item, module) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_to_keras_objects(item, module) for item in value]
     return value
 
 
@@ -104,12 +110,28 @@ def _from_keras_value(value: Any) -> Any:
     return value
 
 
+def _from_keras_objects(value: Any) -> Any:
+    """`_from_keras_value` for each object of a value, a list or a dict keyed by output name."""
+    if isinstance(value, dict) and "class_name" in value and "config" in value:
+        return _from_keras_value(value)
+    if isinstance(value, dict):
+        return {key: _from_keras_objects(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_keras_objects(item) for item in value]
+    return value
+
+
 def compile_config_from_keras(config: Any) -> Any:
-    """Our ``get_compile_config`` form of Keras's ``compile_config`` (None when not compiled)."""
+    """Our ``get_compile_config`` form of Keras's ``compile_config`` (None when not compiled).
+    Weighted metrics, which chainrule lacks, are refused rather than dropped."""
     if not isinstance(config, dict) or not isinstance(config.get("optimizer"), dict):
         return None
+    if config.get("weighted_metrics"):
+        raise ValueError(f"the model was compiled with weighted_metrics={config['weighted_metrics']!r}, which "
+                         f"chainrule's compile does not have; load it with compile=False and compile it here.")
     optimizer = config["optimizer"]
     settings = {key: value for key, value in (optimizer.get("config") or {}).items()
                 if KERAS_OPTIMIZER_DEFAULTS.get(key, object()) != value}
     return {"optimizer": {"class_name": optimizer.get("class_name"), **settings},
-            "loss": _from_keras_value(config.get("loss")), "metrics": config.get("metrics")}
+            "loss": _from_keras_objects(config.get("loss")), "loss_weights": config.get("loss_weights"),
+            "metrics": _from_keras_objects(config.get("metrics"))}

@@ -18,7 +18,7 @@ import reprlib
 from typing import Any, Iterator, Mapping, Optional
 
 from nn import saving
-from nn.interop import keras_archive, keras_weights
+from nn.interop import keras_archive, keras_layers, keras_weights
 from nn.layers.base import WeightBudgetExceeded, weight_budget
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
@@ -164,7 +164,7 @@ def _load_keras_archive(path: str, compile: bool) -> Any:
     """A Sequential or functional model (models inside it too) from a Keras 3 ``.keras`` archive,
     built under a budget of the weight numbers its model.weights.h5 holds."""
     try:
-        class_name, config, compile_config, weights = keras_archive.read_model(path)
+        class_name, config, keras_compile_config, weights = keras_archive.read_model(path)
     except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
         raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
                          f"the file is damaged.") from None
@@ -187,9 +187,11 @@ def _load_keras_archive(path: str, compile: bool) -> Any:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
                              f"placed; save it from a built Keras model.")
         keras_weights.read(weights, model, path)
-    if compile and compile_config:
+    if compile and keras_compile_config:
         try:
-            model.compile_from_config(compile_config)
+            compile_config = keras_layers.compile_config_from_keras(keras_compile_config)
+            if compile_config:
+                model.compile_from_config(compile_config)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
                              f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None

@@ -85,11 +85,21 @@ def sequential_holding_a_model(lib):
     return lib.Sequential([base, layers.Softmax(name="probabilities")], name="probability_model")
 
 
+def image_and_sequence(lib):
+    """Layers with arrays in groups of their own (an LSTM's cell) and statistics (BatchNormalization)."""
+    layers = lib.layers
+    image, sequence = lib.Input((6, 6, 2), name="image"), lib.Input((4, 3), name="sequence")
+    seen = layers.Flatten(name="flat")(layers.BatchNormalization(name="norm")(layers.Conv2D(3, 3, name="conv")(image)))
+    heard = layers.LSTM(5, name="lstm")(layers.Dropout(0.2, name="drop")(sequence))
+    joined = layers.Concatenate(name="join")([layers.Dense(5, name="squeeze")(seen), heard])
+    return lib.Model([image, sequence], layers.Dense(2, activation="softmax", name="head")(joined), name="mixed")
+
+
 BUILDERS = [residual, two_in_two_out, sequential_in_functional, siamese, functional_in_sequential,
-            functional_in_functional, sequential_holding_a_model]
+            functional_in_functional, sequential_holding_a_model, image_and_sequence]
 SAMPLE_SHAPES = {residual: [(6,)], two_in_two_out: [(5,), (3,)], sequential_in_functional: [(4,)],
                  siamese: [(4,), (4,)], functional_in_sequential: [(4,)], functional_in_functional: [(3,)],
-                 sequential_holding_a_model: [(4,)]}
+                 sequential_holding_a_model: [(4,)], image_and_sequence: [(6, 6, 2), (4, 3)]}
 
 
 def inputs_for(builder, batch=5, seed=1):
@@ -103,7 +113,9 @@ def keras_model(builder, seed=0):
     model = builder(keras)
     rng = np.random.default_rng(seed)
     for weight in model.weights:
-        weight.assign(rng.normal(scale=0.5, size=weight.shape).astype("float32"))
+        value = (rng.uniform(0.5, 1.5, size=weight.shape) if "variance" in weight.path
+                 else rng.normal(scale=0.5, size=weight.shape))
+        weight.assign(value.astype("float32"))
     return model
 
 
@@ -111,7 +123,9 @@ def our_model(builder, seed=0):
     model = builder(nn)
     rng = np.random.default_rng(seed)
     for weight in model.weights:
-        weight.data = rng.normal(scale=0.5, size=weight.shape).astype("float32")
+        value = (rng.uniform(0.5, 1.5, size=weight.shape) if "variance" in weight.name
+                 else rng.normal(scale=0.5, size=weight.shape))
+        weight.data = value.astype("float32")
     return model
 
 
@@ -421,3 +435,73 @@ def test_a_keras_mask_operation_is_named_as_unsupported(tmp_path):
     keras.Model(tokens, keras.layers.LSTM(3)(embedded)).save(tmp_path / "m.keras")
     with pytest.raises(ValueError, match="layer class 'NotEqual', which chainrule does not have"):
         nn.load_model(tmp_path / "m.keras")
+
+
+def with_a_layer_of_your_own(lib):
+    """A layer class of your own that holds layers and a weight of its own: Keras files the weight
+    in the layer's ``vars`` and each inner layer under its attribute's name."""
+    layers = lib.layers
+
+    class Block(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.up = layers.Dense(units, activation="relu")
+            self.down = layers.Dense(units)
+
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(self.units,), initializer="ones")
+
+        def call(self, inputs):
+            return self.down(self.up(inputs)) * self.scale + inputs
+
+    inputs = lib.Input((4,))
+    return lib.Model(inputs, layers.Dense(2)(Block(4)(inputs)))
+
+
+def test_a_layer_of_your_own_holding_layers_is_filed_as_keras_files_it(tmp_path):
+    theirs, x = keras_model(with_a_layer_of_your_own), inputs_for(sequential_in_functional)
+    expected = predictions(theirs, x)
+    theirs.save_weights(tmp_path / "keras.weights.h5")
+    ours = with_a_layer_of_your_own(nn)
+    ours.load_weights(tmp_path / "keras.weights.h5")
+    assert_same_predictions(ours, x, expected)
+    ours.save_weights(tmp_path / "ours.weights.h5")
+    assert stored(tmp_path / "ours.weights.h5") == stored(tmp_path / "keras.weights.h5")
+    assert stored(tmp_path / "ours.weights.h5")["layers/block/down/vars/0"] == (4, 4)
+
+
+# ---- compile settings of a model with several outputs ------------------------------------------------------
+TARGETS = [np.zeros((5, 2), "float32"), np.zeros((5, 1), "float32")]
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_losses_per_output_and_their_weights_arrive_in_keras(tmp_path):
+    model = our_model(two_in_two_out)
+    model.compile(optimizer="adam", loss={"score": "mse", "dot": nn.losses.MeanAbsoluteError()},
+                  loss_weights={"score": 1.0, "dot": 0.5}, metrics={"score": ["mae"]})
+    model.save(tmp_path / "m.keras")
+    in_keras = keras.models.load_model(tmp_path / "m.keras")
+    assert in_keras.loss["score"] == "mean_squared_error"
+    assert in_keras.get_compile_config()["loss_weights"] == {"score": 1.0, "dot": 0.5}
+    history = in_keras.fit(inputs_for(two_in_two_out), TARGETS, epochs=1, verbose=0)
+    assert "score_mae" in history.history
+
+
+def test_keras_losses_per_output_and_their_weights_arrive_here(tmp_path):
+    theirs = keras_model(two_in_two_out)
+    theirs.compile(optimizer="adam", loss=["mse", "mae"], loss_weights=[1.0, 0.25], metrics=[["mae"], ["mse"]])
+    theirs.save(tmp_path / "m.keras")
+    ours = nn.load_model(tmp_path / "m.keras")
+    assert ours.get_compile_config()["loss_weights"] == [1.0, 0.25]
+    history = ours.fit(inputs_for(two_in_two_out), TARGETS, epochs=1, verbose=0)
+    assert {"score_mae", "dot_mse"} <= set(history.history)
+
+
+def test_keras_weighted_metrics_are_refused_not_dropped(tmp_path):
+    theirs = keras_model(residual)
+    theirs.compile(optimizer="sgd", loss="mse", weighted_metrics=["mae"])
+    theirs.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"weighted_metrics=\['mae'\].*compile=False"):
+        nn.load_model(tmp_path / "m.keras")
+    assert not nn.load_model(tmp_path / "m.keras", compile=False).compiled
