@@ -95,15 +95,28 @@ def image_and_sequence(lib):
     return lib.Model([image, sequence], layers.Dense(2, activation="softmax", name="head")(joined), name="mixed")
 
 
+def tokens_with_states(lib):
+    """Integer inputs, and a layer with three outputs (an LSTM's sequence and states: output
+    indices 1 and 2 in the references)."""
+    layers = lib.layers
+    tokens = lib.Input((5,), dtype="int32", name="tokens")
+    sequence, hidden, cell = layers.LSTM(3, return_state=True, name="lstm")(layers.Embedding(10, 4, name="embed")(tokens))
+    summary = layers.Concatenate(name="join")([sequence, hidden, cell])
+    return lib.Model(tokens, [layers.Dense(1, name="head")(summary), hidden], name="reader")
+
+
 BUILDERS = [residual, two_in_two_out, sequential_in_functional, siamese, functional_in_sequential,
-            functional_in_functional, sequential_holding_a_model, image_and_sequence]
+            functional_in_functional, sequential_holding_a_model, image_and_sequence, tokens_with_states]
 SAMPLE_SHAPES = {residual: [(6,)], two_in_two_out: [(5,), (3,)], sequential_in_functional: [(4,)],
                  siamese: [(4,), (4,)], functional_in_sequential: [(4,)], functional_in_functional: [(3,)],
-                 sequential_holding_a_model: [(4,)], image_and_sequence: [(6, 6, 2), (4, 3)]}
+                 sequential_holding_a_model: [(4,)], image_and_sequence: [(6, 6, 2), (4, 3)],
+                 tokens_with_states: [(5,)]}
 
 
 def inputs_for(builder, batch=5, seed=1):
     rng = np.random.default_rng(seed)
+    if builder is tokens_with_states:
+        return rng.integers(0, 10, size=(batch, 5)).astype("int32")
     arrays = [rng.normal(size=(batch, *shape)).astype("float32") for shape in SAMPLE_SHAPES[builder]]
     return arrays[0] if len(arrays) == 1 else arrays
 
@@ -505,3 +518,52 @@ def test_keras_weighted_metrics_are_refused_not_dropped(tmp_path):
     with pytest.raises(ValueError, match=r"weighted_metrics=\['mae'\].*compile=False"):
         nn.load_model(tmp_path / "m.keras")
     assert not nn.load_model(tmp_path / "m.keras", compile=False).compiled
+
+
+def named_ends(lib):
+    layers = lib.layers
+    price, rooms = lib.Input((3,), name="price"), lib.Input((2,), name="rooms")
+    joined = layers.Concatenate(name="join")([price, rooms])
+    return lib.Model({"price": price, "rooms": rooms},
+                     {"value": layers.Dense(1, name="value")(joined), "kind": layers.Dense(2, name="kind")(joined)},
+                     name="named")
+
+
+def test_inputs_and_outputs_named_by_dicts_go_both_ways(tmp_path):
+    rng = np.random.default_rng(0)
+    x = {"price": rng.normal(size=(4, 3)).astype("float32"), "rooms": rng.normal(size=(4, 2)).astype("float32")}
+    theirs = keras_model(named_ends)
+    expected = {key: np.asarray(value) for key, value in theirs.predict(x, verbose=0).items()}
+    theirs.save(tmp_path / "keras.keras")
+    ours = nn.load_model(tmp_path / "keras.keras")
+    got = ours.predict(x, verbose=0)
+    assert sorted(got) == ["kind", "value"]
+    for key in expected:
+        np.testing.assert_allclose(got[key], expected[key], atol=1e-5)
+    ours.save(tmp_path / "ours.keras")
+    assert config_json(tmp_path / "ours.keras")["config"]["output_layers"] == {"value": ["value", 0, 0],
+                                                                               "kind": ["kind", 0, 0]}
+    again = keras.models.load_model(tmp_path / "ours.keras").predict(x, verbose=0)
+    for key in expected:
+        np.testing.assert_allclose(np.asarray(again[key]), expected[key], atol=1e-5)
+
+
+def unused_input(lib):
+    """An input no output needs, and inputs at different depths."""
+    layers = lib.layers
+    a, b, c = lib.Input((2,), name="a"), lib.Input((2,), name="b"), lib.Input((2,), name="c")
+    deep = layers.Dense(2, name="deep")(layers.Dense(2, name="deeper")(b))
+    return lib.Model([a, b, c], layers.Add(name="sum")([c, deep]), name="unused")
+
+
+@pytest.mark.parametrize("builder", [*BUILDERS, named_ends, unused_input])
+def test_functional_layers_are_filed_in_keras_order(builder):
+    from nn.interop.keras_walk import keras_layer_order
+    theirs, ours = builder(keras), builder(nn)
+    pairs = [(theirs, ours)] + [(theirs.get_layer(layer.name), layer) for layer in ours.layers]
+    functional = [(keras_functional, our_functional) for keras_functional, our_functional in pairs
+                  if type(our_functional).__name__ == "Functional"]
+    assert functional or type(ours).__name__ == "Sequential"
+    for keras_functional, our_functional in functional:
+        assert [layer.name for layer in keras_layer_order(our_functional)] == \
+            [layer.name for layer in keras_functional.layers]
