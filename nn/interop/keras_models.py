@@ -136,6 +136,9 @@ def _functional_from_keras(config: dict, source: str) -> dict:
         if name in calls_per_layer:
             raise ValueError(f"{source!r}: two layers of model {_model_name(config)} are named {name!r}, so the "
                              f"calls that refer to them are ambiguous; the file is damaged.")
+        if entry["class_name"] == "InputLayer" and calls:
+            raise ValueError(f"{source!r}: the InputLayer {name!r} is recorded as called on other tensors, but an "
+                             f"input takes none; the file is damaged or edited.")
         for call in calls:
             _check_call(call, name, source)
         calls_per_layer[name] = 1 if entry["class_name"] == "InputLayer" else len(calls)  # an input's own node
@@ -144,10 +147,14 @@ def _functional_from_keras(config: dict, source: str) -> dict:
     graph = _call_graph(entries, calls_per_layer, source)
     _refuse_cycles(graph, source)
     ends = {}
+    inputs = {entry["name"] for entry in entries if entry["class_name"] == "InputLayer"}
     for key in ("input_layers", "output_layers"):
         ends[key] = config.get(key)
         for reference in _end_references(ends[key], key, source):
-            _check_reference(reference, calls_per_layer, f"the model's {key}", source)
+            name, _ = _check_reference(reference, calls_per_layer, f"the model's {key}", source)
+            if key == "input_layers" and name not in inputs:
+                raise ValueError(f"{source!r}: the model's input_layers name {name!r}, which is not an InputLayer; "
+                                 f"a model read from a file starts from its InputLayers. The file is damaged.")
     return {"name": config.get("name"), "trainable": config.get("trainable", True), "layers": layers, **ends}
 
 

@@ -68,6 +68,9 @@ def _visit(path: str, layer: Any, walk: list, visited: set[int]) -> None:
 
 def _visit_container(path: str, items: Any, walk: list, visited: set[int]) -> None:
     """The layers of a list, tuple or dict (its values), numbered per class over all of them."""
+    if id(items) in visited:  # a container met before (or holding itself) is filed once
+        return
+    visited.add(id(items))
     counts: dict[str, int] = {}
     for item in items.values() if isinstance(items, dict) else items:
         if isinstance(item, Layer):

@@ -42,9 +42,10 @@ def load_model(filepath: Any, custom_objects: Optional[Mapping[str, Any]] = None
         limits: what the file may ask for (`nn.saving.LoadLimits`); raise one to load a bigger
             file that you trust, e.g. ``limits=nn.saving.LoadLimits(max_parameters=2**31)``.
 
-    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
-    model of supported layers with its weights and compile settings (a fresh optimizer state:
-    Keras's optimizer variables are not read).
+    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) of a
+    Sequential or functional model (models inside it too) loads as the same model of supported
+    layers with its weights and compile settings (a fresh optimizer state: Keras's optimizer
+    variables are not read).
 
     Raises:
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or

@@ -127,6 +127,10 @@ HOSTILE = [
     (lambda c: c["config"].update(output_layers=["nowhere", 0, 0]), r"the model's output_layers uses an output of "
                                                                     r"layer 'nowhere'"),
     (lambda c: c["config"].update(input_layers=7), r"input_layers should name its tensors"),
+    (lambda c: c["config"].update(input_layers=["hidden", 0, 0]), r"input_layers name 'hidden', which is not an "
+                                                                  r"InputLayer"),
+    (lambda c: entry(c, "x").update(inbound_nodes=entry(c, "hidden")["inbound_nodes"]), r"InputLayer 'x' is "
+                                                                                         r"recorded as called"),
     (lambda c: entry(c, "head")["config"].update(units=10 ** 9), r"more weight numbers than its model.weights.h5 holds"),
     (lambda c: c.update(class_name="Model"), r"holds a 'Model' model"),
 ]
