@@ -15,14 +15,15 @@ config.json Keras writes for the same model):
 - A model used as a layer is its whole serialization in the place of a layer entry.
 
 Reading checks the graph before anything is built: every reference names a layer and a call
-that exist, and no call depends on itself (a cycle); the layers go through `keras_layers`.
+that exist, and no call depends on itself (a cycle); the layers go through `keras_layers`, the
+masks Keras records as operations through `keras_masks`.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from nn import saving
-from nn.interop import keras_layers
+from nn.interop import keras_layers, keras_masks
 
 FUNCTIONAL_MODULE = "keras.src.models.functional"
 MODEL_CLASSES = ("Sequential", "Functional")
@@ -100,6 +101,11 @@ def layer_from_keras(entry: Any, source: str) -> dict:
     if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
         raise ValueError(f"{source!r}: each layer of its config must be an object with a 'class_name' string, "
                          f"but one is {str(entry)[:80]}; the file is damaged.")
+    if str(entry.get("module", "")).startswith(keras_masks.KERAS_OPERATIONS):
+        raise ValueError(f"{source!r} holds the operation {entry['class_name']!r} ({entry['module']}), recorded where "
+                         f"the model was built with keras.ops on its tensors; chainrule rebuilds layers only. "
+                         f"Build the model with a layer in its place (e.g. nn.layers.Add for keras.ops.add, or a "
+                         f"layer of your own) and save it again.")
     if entry["class_name"] in MODEL_CLASSES:
         class_name, config = model_from_keras(entry, source)
     else:
@@ -124,6 +130,7 @@ def _sequential_from_keras(config: dict, source: str) -> dict:
 
 
 def _functional_from_keras(config: dict, source: str) -> dict:
+    config = keras_masks.without_mask_operations(config)
     entries = config["layers"]
     layers, calls_per_layer = [], {}
     for entry in entries:

@@ -151,10 +151,28 @@ def test_a_hostile_model_nested_in_a_file_is_checked_too(tmp_path):
         nn.load_model(tmp_path / "m.keras")
 
 
-def test_a_keras_mask_operation_is_named_as_unsupported(tmp_path):
-    """Keras records Embedding(mask_zero=True)'s mask as a NotEqual operation in the graph."""
+def test_a_keras_operation_is_refused_by_name_even_when_a_layer_has_its_name(tmp_path):
+    """keras.ops.add on tensors records an operation called "Add", which is not the Add layer."""
+    a, b = keras.Input((3,)), keras.Input((3,))
+    keras.Model([a, b], keras.layers.Dense(2)(keras.ops.add(a, b))).save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"the operation 'Add' \(keras.src.ops.numpy\).*nn.layers.Add"):
+        nn.load_model(tmp_path / "m.keras")
+
+
+def test_a_mask_made_otherwise_than_by_a_layer_is_not_replaced(tmp_path):
+    """Only the masks of Embedding(mask_zero=True) and Masking are left to our layers; a mask the
+    model computes itself stays an operation, which is refused by name."""
     tokens = keras.Input((5,), dtype="int32")
-    embedded = keras.layers.Embedding(10, 4, mask_zero=True)(tokens)
-    keras.Model(tokens, keras.layers.LSTM(3)(embedded)).save(tmp_path / "m.keras")
-    with pytest.raises(ValueError, match="layer class 'NotEqual', which chainrule does not have"):
+    embedded = keras.layers.Embedding(10, 4)(tokens)
+    own_mask = keras.ops.greater(tokens, 2)
+    keras.Model(tokens, keras.layers.LSTM(3)(embedded, mask=own_mask)).save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"the operation 'Greater'"):
+        nn.load_model(tmp_path / "m.keras")
+
+
+def test_a_mask_of_an_inner_layers_output_is_refused_rather_than_guessed(tmp_path):
+    frames = keras.Input((5, 4))
+    masked = keras.layers.Masking()(keras.layers.Dense(4)(frames))
+    keras.Model(frames, keras.layers.GRU(3)(masked)).save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"masks the output of layer 'dense.*'.*Put the Embedding or Masking layer first"):
         nn.load_model(tmp_path / "m.keras")

@@ -285,6 +285,33 @@ def test_a_keras_models_dropout_still_drops_when_training_here(tmp_path):
     np.testing.assert_array_equal(model(x, training=False).data, inference)
 
 
+def masked(lib):
+    """Masks Keras records as operations (after Embedding(mask_zero=True) and after Masking) and
+    our layers make by themselves."""
+    layers = lib.layers
+    tokens, frames = lib.Input((5,), dtype="int32", name="tokens"), lib.Input((5, 4), name="frames")
+    read = layers.LSTM(3, return_sequences=True, name="lstm")(
+        layers.Dropout(0.1, name="drop")(layers.Embedding(10, 4, mask_zero=True, name="embed")(tokens)))
+    heard = layers.GRU(3, name="gru")(layers.Masking(name="masking")(frames))
+    return lib.Model([tokens, frames], [layers.GlobalAveragePooling1D(name="pool")(read), heard], name="masked")
+
+
+def test_masks_keras_records_as_operations_are_made_by_our_layers(tmp_path):
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, 10, size=(4, 5)).astype("int32")
+    tokens[:, 3:] = 0
+    frames = rng.normal(size=(4, 5, 4)).astype("float32")
+    frames[:, 4:] = 0.0
+    theirs = keras_model(masked)
+    expected = predictions(theirs, [tokens, frames])
+    theirs.save(tmp_path / "keras.keras")
+    assert {"NotEqual", "Any"} <= {entry["class_name"] for entry in config_json(tmp_path / "keras.keras")["config"]["layers"]}
+    ours = nn.load_model(tmp_path / "keras.keras")
+    assert_same_predictions(ours, [tokens, frames], expected)
+    ours.save(tmp_path / "ours.keras")
+    assert_same_predictions(keras.models.load_model(tmp_path / "ours.keras"), [tokens, frames], expected)
+
+
 def named_ends(lib):
     layers = lib.layers
     price, rooms = lib.Input((3,), name="price"), lib.Input((2,), name="rooms")
@@ -332,6 +359,15 @@ def test_functional_layers_are_filed_in_keras_order(builder):
     for keras_functional, our_functional in functional:
         assert [layer.name for layer in keras_layer_order(our_functional)] == \
             [layer.name for layer in keras_functional.layers]
+
+
+def test_with_masks_the_layers_with_weights_are_still_in_keras_order():
+    """Keras's mask operations (absent here) lengthen the paths back to the masked inputs, which
+    can move an InputLayer in Keras's order; InputLayers hold no weights, so the layout stays."""
+    from nn.interop.keras_walk import keras_layer_order
+    with_weights = [layer.name for layer in masked(keras).layers if layer.weights]
+    assert [layer.name for layer in keras_layer_order(masked(nn)) if layer.weights] == with_weights
+
 
 # ---- compile settings of a model with several outputs ------------------------------------------------------
 TARGETS = [np.zeros((5, 2), "float32"), np.zeros((5, 1), "float32")]
