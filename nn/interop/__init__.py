@@ -5,6 +5,7 @@
 - `keras_walk`: where Keras files each layer of a model (functional, nested, written as a class).
 - `keras_layers`: one layer's Keras serialization both ways, and the compile settings'.
 - `keras_models`: a whole model's config both ways (Sequential, functional, models inside models).
+- `keras_masks`: the masks Keras records as operations in a functional config, which our layers make.
 - `keras_archive`: Keras 3's ``.keras`` archive (config.json, metadata.json, model.weights.h5).
 - `onnx_export`: ``model.export(path, format="onnx")`` with the onnx package's helpers
   (``pip install chainrule[onnx]``).

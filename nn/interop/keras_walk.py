@@ -20,13 +20,20 @@ Built-in layers are leaves here: `keras_weights.WEIGHT_GROUPS` says where their 
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nn import saving
-from nn.layers.base import Layer, snake_case
+from nn.layers.base import Layer
 from nn.layers.tracking import BOOKKEEPING
 
 CONTAINERS = (list, tuple, dict)
+
+
+def snake_case(class_name: str) -> str:
+    """Keras's file name for a class: ``MaxPooling2D`` -> ``max_pooling2d``, ``SimpleRNN`` -> ``simple_rnn``."""
+    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def join(path: str, name: str) -> str:

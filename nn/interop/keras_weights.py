@@ -144,6 +144,8 @@ def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], sour
         raise ValueError(f"{source!r} has no weights for {where}; the file was saved from a model with "
                          f"different layers.")
     group = file[path]
+    if not hasattr(group, "keys"):
+        raise ValueError(f"{source!r} holds an array where the group of {where} should be; the file is damaged.")
     if len(group.keys()) != len(weights):
         raise ValueError(f"{source!r} holds {len(group.keys())} arrays for {where}, which has {len(weights)} "
                          f"({', '.join(w.name for w in weights) or 'none'}); the architectures differ.")

@@ -79,6 +79,16 @@ def test_an_extra_layer_in_a_nested_model_is_named_with_its_group(tmp_path):
         nested(nn).load_weights(tmp_path / "w.weights.h5")
 
 
+def test_an_array_where_a_group_belongs_is_refused(tmp_path):
+    nested(keras).save_weights(tmp_path / "w.weights.h5")
+    with h5py.File(tmp_path / "w.weights.h5", "a") as file:
+        del file["layers/dense/vars"]
+        file.create_dataset("layers/dense/vars", data=np.zeros(3))
+    with pytest.raises(ValueError, match=r"an array where the group of layer 'head' \(Dense, stored under "
+                                         r"'layers/dense/vars'\) should be"):
+        nested(nn).load_weights(tmp_path / "w.weights.h5")
+
+
 def test_a_keras_file_of_another_architecture_is_refused(tmp_path):
     residual(keras).save_weights(tmp_path / "w.weights.h5")
     with pytest.raises(ValueError, match=r"layers \['add', 'dense_1', 'dense_2'\] \(in its group 'layers'\).*does not "
