@@ -2,6 +2,10 @@
 
 - `keras_weights`: Keras 3's ``.weights.h5`` layout (``layers/<snake_case class>[_k]/vars/<i>``),
   read and written with h5py (an optional extra: ``pip install chainrule[keras-files]``).
+- `keras_walk`: where Keras files each layer of a model (functional, nested, written as a class).
+- `keras_layers`: one layer's Keras serialization both ways, and the compile settings'.
+- `keras_models`: a whole model's config both ways (Sequential, functional, models inside models).
+- `keras_masks`: the masks Keras records as operations in a functional config, which our layers make.
 - `keras_archive`: Keras 3's ``.keras`` archive (config.json, metadata.json, model.weights.h5).
 - `onnx_export`: ``model.export(path, format="onnx")`` with the onnx package's helpers
   (``pip install chainrule[onnx]``); `onnx_graph_walk` walks Sequential, functional and nested

@@ -7,32 +7,30 @@ arrays in their cell (``layers/lstm/cell/vars``); MultiHeadAttention in four sub
 (``query_dense``, ``key_dense``, ``value_dense``, ``output_dense``). Every ``vars`` group carries a
 ``name`` attribute; the model's own (empty) ``vars`` group sits at the root.
 
+Models inside models, functional models and models written as classes are filed by the walk in
+`keras_walk` (e.g. ``layers/sequential/layers/dense/vars``).
+
 `WEIGHT_GROUPS` is the per-layer table (class name -> the function that splits a layer's
-weights into groups); `layer_paths` is the walk over a model's layers.
+weights into groups); `keras_walk.saved_layers` is the walk over a model's layers.
 """
 from __future__ import annotations
 
 import io
 import os
-import re
 import zipfile
 from typing import Any, Callable
 
 import numpy as np
 
 import autograd as ag
-from nn.interop import files, optional
+from nn.interop import files, keras_walk, optional
 
 PURPOSE = "Reading and writing Keras .weights.h5 files"
 ARCHIVE_WEIGHTS = "model.weights.h5"  # the weights' member in a .keras archive
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# Groups Keras writes beside the layers that hold training state, not weights: not read, not refused.
+TRAINING_STATE_GROUPS = {"optimizer"}
 Groups = dict[str, list[ag.Tensor]]  # "vars", "cell/vars", "query_dense/vars" -> the arrays there
-
-
-def snake_case(class_name: str) -> str:
-    """Keras's file name for a class: ``MaxPooling2D`` -> ``max_pooling2d``, ``SimpleRNN`` -> ``simple_rnn``."""
-    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 # ---- per layer: which arrays sit in which group ------------------------------------------------------
@@ -83,48 +81,59 @@ def weight_groups(layer: Any) -> Groups:
     return WEIGHT_GROUPS.get(class_name, own_weights)(layer)
 
 
-# ---- the walk over a model's layers --------------------------------------------------------------
-def layer_paths(layers: list[Any]) -> list[tuple[str, Any]]:
-    """``("layers/dense_1", layer)`` for each layer: snake-case class name, numbered by class order."""
-    seen: dict[str, int] = {}
-    paths = []
-    for layer in layers:
-        base = snake_case(type(layer).__name__)
-        count = seen.get(base, 0)
-        seen[base] = count + 1
-        paths.append((f"layers/{base}" if count == 0 else f"layers/{base}_{count}", layer))
-    return paths
+def own_vars(layer: Any) -> Groups:
+    """A model, or a layer of your own holding layers: only the weights it made itself sit in its
+    ``vars`` (its inner layers have groups of their own)."""
+    return {"vars": layer._trainable_weights + layer._non_trainable_weights}
+
+
+def groups_of(layer: Any) -> Groups:
+    """Where `layer`'s own arrays sit, relative to the layer's group."""
+    return own_vars(layer) if keras_walk.files_inner_layers(layer) else weight_groups(layer)
 
 
 # ---- writing and reading ---------------------------------------------------------------------------
 def write(file: Any, model: Any) -> None:
     """Write `model`'s weights into the open h5py File `file` in Keras's layout."""
-    for path, layer in layer_paths(model.layers):
-        group = file.create_group(path)
-        for vars_path, weights in weight_groups(layer).items():
-            vars_group = group.create_group(vars_path)
+    for path, layer in keras_walk.saved_layers(model):
+        for vars_path, weights in groups_of(layer).items():
+            vars_group = file.create_group(keras_walk.join(path, vars_path))
             owner = vars_path.rsplit("/", 1)[0] if "/" in vars_path else None
             vars_group.attrs["name"] = layer.name if owner is None else f"{layer.name}_{owner}"
             for i, weight in enumerate(weights):
                 vars_group.create_dataset(str(i), data=np.asarray(weight.data))
-    file.create_group("vars").attrs["name"] = model.name
 
 
 def read(file: Any, model: Any, source: str) -> None:
     """Set `model`'s weights from the open h5py File `file`, checking every layer, count and shape."""
-    paths = layer_paths(model.layers)
-    stored = set(file["layers"].keys()) if "layers" in file else set()
-    extra = sorted(stored - {path.split("/", 1)[1] for path, _ in paths})
-    if extra:
-        raise ValueError(f"{source!r} holds weights for layers {extra} that model {model.name!r} does not have "
-                         f"(its layers are {[layer.name for layer in model.layers]}); load it into a model with "
-                         f"the same layers in the same order.")
+    saved = keras_walk.saved_layers(model)
+    _refuse_extra_groups(file, model, saved, source)
     values: list[tuple[ag.Tensor, np.ndarray]] = []
-    for path, layer in paths:
-        for vars_path, weights in weight_groups(layer).items():
-            values.extend(_read_group(file, f"{path}/{vars_path}", layer, weights, source))
+    for path, layer in saved:
+        for vars_path, weights in groups_of(layer).items():
+            values.extend(_read_group(file, keras_walk.join(path, vars_path), layer, weights, source))
     for weight, array in values:  # only once every array fits: a bad file changes nothing
         weight.data = array  # copied into the weight's array
+
+
+def _refuse_extra_groups(file: Any, model: Any, saved: list[tuple[str, Any]], source: str) -> None:
+    """A group the model has no layer for means another architecture: say which, before reading."""
+    expected: dict[str, set[str]] = {"": set(TRAINING_STATE_GROUPS)}
+    for path, layer in saved:
+        for vars_path in groups_of(layer):
+            parts = keras_walk.join(path, vars_path).split("/")
+            for depth, part in enumerate(parts):
+                expected.setdefault("/".join(parts[:depth]), set()).add(part)
+    for parent, names in expected.items():
+        group = file if parent == "" else file.get(parent)
+        if group is None or not hasattr(group, "keys"):
+            continue
+        extra = sorted(set(group.keys()) - names)
+        if extra:
+            where = "" if parent == "" else f" (in its group {parent!r})"
+            raise ValueError(f"{source!r} holds weights for layers {extra}{where} that model {model.name!r} does not "
+                             f"have (its layers are {[layer.name for layer in model.layers]}); load it into a model "
+                             f"with the same layers in the same order.")
 
 
 def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], source: str) -> list:
@@ -135,6 +144,8 @@ def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], sour
         raise ValueError(f"{source!r} has no weights for {where}; the file was saved from a model with "
                          f"different layers.")
     group = file[path]
+    if not hasattr(group, "keys"):
+        raise ValueError(f"{source!r} holds an array where the group of {where} should be; the file is damaged.")
     if len(group.keys()) != len(weights):
         raise ValueError(f"{source!r} holds {len(group.keys())} arrays for {where}, which has {len(weights)} "
                          f"({', '.join(w.name for w in weights) or 'none'}); the architectures differ.")
@@ -151,6 +162,13 @@ def _read_group(file: Any, path: str, layer: Any, weights: list[ag.Tensor], sour
                              f"it is not a weights file.")
         pairs.append((weight, np.asarray(item[()]).astype(weight.data.dtype)))
     return pairs
+
+
+def stored_numbers(file: Any) -> int:
+    """How many numbers the arrays of the open h5py File `file` hold (read from their shapes only)."""
+    sizes: list[int] = []
+    file.visititems(lambda _, item: sizes.append(int(getattr(item, "size", 0) or 0)))
+    return sum(sizes)
 
 
 def is_hdf5(filepath: Any) -> bool:

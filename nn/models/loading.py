@@ -18,7 +18,7 @@ import reprlib
 from typing import Any, Iterator, Mapping, Optional
 
 from nn import saving
-from nn.interop import keras_archive, keras_weights
+from nn.interop import keras_archive, keras_layers, keras_weights
 from nn.layers.naming import WeightBudgetExceeded, weight_budget
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
@@ -42,9 +42,10 @@ def load_model(filepath: Any, custom_objects: Optional[Mapping[str, Any]] = None
         limits: what the file may ask for (`nn.saving.LoadLimits`); raise one to load a bigger
             file that you trust, e.g. ``limits=nn.saving.LoadLimits(max_parameters=2**31)``.
 
-    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
-    model of supported layers with its weights and compile settings (a fresh optimizer state:
-    Keras's optimizer variables are not read).
+    A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) of a
+    Sequential or functional model (models inside it too) loads as the same model of supported
+    layers with its weights and compile settings (a fresh optimizer state: Keras's optimizer
+    variables are not read).
 
     Raises:
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
@@ -161,24 +162,37 @@ def _rebuilding(path: str, part: str, config: dict) -> Iterator[None]:
 
 
 def _load_keras_archive(path: str, compile: bool) -> Any:
+    """A Sequential or functional model (models inside it too) from a Keras 3 ``.keras`` archive,
+    built under a budget of the weight numbers its model.weights.h5 holds."""
     try:
-        config, weights = keras_archive.read_model(path)
-    except (TypeError, KeyError, AttributeError, IndexError) as error:
+        class_name, config, keras_compile_config, weights = keras_archive.read_model(path)
+    except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
         raise ValueError(f"{path!r}: its config.json does not have the layout Keras writes ({error!r}); "
                          f"the file is damaged.") from None
-    compile_config = config.pop("compile_config")
     with weights:
         try:
-            model = saving.built_in("Sequential").from_config(config)
-        except (TypeError, KeyError, AttributeError) as error:
+            with weight_budget(keras_weights.stored_numbers(weights)):
+                model = saving.built_in(class_name).from_config(config)
+        except WeightBudgetExceeded as error:
+            raise ValueError(f"{path!r}: its config asks for more weight numbers than its model.weights.h5 holds: "
+                             f"{error} The config was damaged or edited.") from None
+        except ValueError as error:
+            raise ValueError(f"{path!r}: {error}") from None
+        except IndexError as error:
+            raise ValueError(f"{path!r}: its architecture could not be rebuilt ({error}): a call refers to an output "
+                             f"its layer does not make, or a layer's setting has too few entries; the file is "
+                             f"damaged or edited.") from None
+        except (TypeError, KeyError, AttributeError, RecursionError) as error:
             raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
         if not model.built:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
                              f"placed; save it from a built Keras model.")
         keras_weights.read(weights, model, path)
-    if compile and compile_config:
+    if compile and keras_compile_config:
         try:
-            model.compile_from_config(compile_config)
+            compile_config = keras_layers.compile_config_from_keras(keras_compile_config)
+            if compile_config:
+                model.compile_from_config(compile_config)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
                              f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None

@@ -164,8 +164,10 @@ class Model(Training, Layer):
     def save(self, filepath: Any) -> None:
         """Write the model to `filepath`: a Keras 3 archive (architecture, weights and compile
         settings, not the optimizer's running state) for a ``.keras`` path, which
-        ``keras.models.load_model`` opens; otherwise one ``.npz`` file of architecture, weights,
-        compile settings and optimizer state."""
+        ``keras.models.load_model`` opens (a Sequential or functional model, models inside it
+        too; a model written as a class needs its code, so only its weights go to Keras, by
+        `save_weights`); otherwise one ``.npz`` file of architecture, weights, compile settings
+        and optimizer state."""
         if _suffix(filepath, "model.save") == ".keras":
             keras_archive.save_model(self, filepath)
             return

@@ -177,10 +177,20 @@ def test_without_h5py_the_error_says_what_to_install(tmp_path, monkeypatch):
         mlp().save_weights(tmp_path / "w.weights.h5")
 
 
-def test_a_functional_keras_model_is_refused_with_the_reason(tmp_path):
-    inputs = keras.Input((3,))
-    keras.Model(inputs, keras.layers.Dense(2)(inputs)).save(tmp_path / "f.keras")
-    with pytest.raises(ValueError, match="holds a 'Functional' model.*Sequential"):
+def test_a_keras_model_written_as_a_class_is_refused_with_the_reason(tmp_path):
+    @keras.saving.register_keras_serializable(package="tests")
+    class Doubler(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            return 2 * self.dense(inputs)
+
+    model = Doubler()
+    model(np.ones((1, 3), "float32"))
+    model.save(tmp_path / "f.keras")
+    with pytest.raises(ValueError, match="holds a 'Doubler' model.*Sequential and functional.*needs? its code"):
         nn.load_model(tmp_path / "f.keras")
 
 
@@ -276,7 +286,7 @@ def test_a_compiled_model_arrives_compiled_in_keras(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda c: c["config"].update(layers=[7]), "does not have the layout Keras writes"),
+    (lambda c: c["config"].update(layers=[7]), "each layer of its config must be an object"),
     (lambda c: c["config"]["layers"][1]["config"].update(units="many"), "units"),
     (lambda c: c.clear(), "holds a None model"),
 ])
