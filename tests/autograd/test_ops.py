@@ -1,4 +1,5 @@
-"""Values and gradients of every op: the table in conftest.py, then the cases a table cannot say.
+"""Values and gradients of every op: the table (tests/helpers/op_table.py), then the cases a
+table cannot say.
 
 The table runs each op over scalar, vector, matrix and broadcast shapes drawn by hypothesis,
 checking values against numpy and gradients against float64 central differences (ag.gradcheck).
@@ -101,7 +102,7 @@ def test_the_table_covers_every_op(op_table, ops_without_gradient):
     rows = {case.name for case in op_table}
     missing = [name for name in ag.ops.__all__ if name not in ops_without_gradient
                and name not in rows and not any(row.startswith(name + "_") for row in rows)]
-    assert not missing, f"ops without a row in the table (tests/autograd/conftest.py): {missing}"
+    assert not missing, f"ops without a row in the table (tests/helpers/op_table.py): {missing}"
     assert ops_without_gradient <= set(ag.ops.__all__)
 
 

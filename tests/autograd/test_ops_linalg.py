@@ -1,6 +1,6 @@
-"""Linear algebra beyond the table (conftest.py): einsum's parsing and errors, the closed-form
-gradients of det, inv and solve, and the compositions (tensordot, outer) against their spelled-out
-forms."""
+"""Linear algebra beyond the table (tests/helpers/op_table.py): einsum's parsing and errors, the
+closed-form gradients of det, inv and solve, and the compositions (tensordot, outer) against their
+spelled-out forms."""
 import numpy as np
 import pytest
 

@@ -1,5 +1,6 @@
 """lstm_cell, the fused LSTM step, equals the composition of ops it replaces: in value, in
-gradient and in second derivative (the table in conftest.py checks it against numpy too)."""
+gradient and in second derivative (the op table, tests/helpers/op_table.py, checks it against
+numpy too)."""
 import numpy as np
 import pytest
 

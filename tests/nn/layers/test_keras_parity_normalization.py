@@ -44,13 +44,13 @@ def _moving_statistics(layer):
 
 @pytest.mark.parametrize("name, arguments, x, training", CASES,
                          ids=[f"{name}-{args}-training={t}" for name, args, _, t in CASES])
-def test_matches_keras(matches_keras, name, arguments, x, training):
+def test_matches_keras(same_as_keras, name, arguments, x, training):
     ours, theirs = getattr(nn.layers, name)(**arguments), getattr(keras.layers, name)(**arguments)
-    weights = None
+    x = x.astype("float32")
     if name == "BatchNormalization":  # statistics and scales away from their initial values
-        theirs(x.astype("float32"))
-        weights = [RNG.uniform(0.5, 2.0, w.shape).astype("float32") for w in theirs.get_weights()]
-    matches_keras(ours, theirs, x, training=training, weights=weights)
+        theirs(x)
+        theirs.set_weights([RNG.uniform(0.5, 2.0, w.shape).astype("float32") for w in theirs.get_weights()])
+    same_as_keras(ours, theirs, [x], training=training)
     if name == "BatchNormalization":  # the moving statistics moved the same way (or not at all)
         for mine, their in zip(_moving_statistics(ours), _moving_statistics(theirs)):
             np.testing.assert_allclose(mine, their, rtol=1e-5, atol=1e-6)

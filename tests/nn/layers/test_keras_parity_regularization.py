@@ -28,8 +28,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("name, arguments, x", CASES, ids=[f"{name}-{args}" for name, args, _ in CASES])
-def test_outside_training_matches_keras(matches_keras, name, arguments, x):
-    matches_keras(getattr(nn.layers, name)(**arguments), getattr(keras.layers, name)(**arguments), x)
+def test_outside_training_matches_keras(same_as_keras, name, arguments, x):
+    same_as_keras(getattr(nn.layers, name)(**arguments), getattr(keras.layers, name)(**arguments),
+                  [x.astype("float32")], training=False)
 
 
 @pytest.mark.parametrize("l1, l2", [(0.1, 0.0), (0.0, 0.3), (0.01, 0.02)])

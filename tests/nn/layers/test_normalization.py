@@ -80,8 +80,11 @@ def test_fit_trains_it_and_predict_and_evaluate_use_the_moving_statistics():
     (lambda: LayerNormalization(axis=[1, 2], gamma_initializer="random_normal"), (2, 3, 4), False),
     (lambda: LayerNormalization(center=False, epsilon=1e-5), (2, 3, 4), False),
 ])
-def test_gradients_match_numerical_ones(gradients_match_numerical, make, shape, training):
-    gradients_match_numerical(make, RNG.standard_normal(shape) * 2 + 1, training=training)
+def test_gradients_match_numerical_ones(gradcheck_layer, make, shape, training):
+    layer, x = make(), RNG.standard_normal(shape) * 2 + 1
+    layer(x, training=training)
+    weights = [(layer, w.name.rsplit("/", 1)[-1]) for w in layer.trainable_weights]  # layer.gamma is "gamma"
+    assert gradcheck_layer(lambda inputs: layer(inputs, training=training), weights, x)
 
 
 def test_layer_normalization_normalizes_each_sample_over_its_features():
