@@ -1,4 +1,4 @@
-"""Every ```python block of each guide in docs/guides runs: a guide's blocks in order, in one
+"""Every ```python block of each guide in docs/guides (and of the site's home page) runs: a guide's blocks in order, in one
 namespace, in an empty folder, as tests/test_readme.py runs the README's. Tracebacks point at the
 guide's own lines. From the first block that imports an optional package this Python lacks (h5py,
 onnxruntime, keras, ...) the rest of that guide is skipped, naming the package, so such blocks
@@ -15,8 +15,9 @@ import pytest
 
 import nn
 
-GUIDES_DIR = Path(__file__).resolve().parents[2] / "docs" / "guides"
-GUIDES = sorted(GUIDES_DIR.glob("*.md"))
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GUIDES = sorted((DOCS / "guides").glob("*.md"))
+PAGES = [DOCS / "index.md", *GUIDES]
 FENCE = re.compile(r"^```python\n(.*?)^```", flags=re.DOTALL | re.MULTILINE)
 
 
@@ -48,7 +49,7 @@ def test_missing_imports_names_what_is_not_installed():
 
 
 @pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword")  # Keras's, on Tensors
-@pytest.mark.parametrize("guide", GUIDES, ids=[guide.stem for guide in GUIDES])
+@pytest.mark.parametrize("guide", PAGES, ids=[page.stem for page in PAGES])
 def test_guide_code_runs_in_order(guide, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KERAS_BACKEND", "torch")
