@@ -7,14 +7,16 @@
 Layering: nn is the top layer. It imports autograd, optim, numpy and tqdm (ipywidgets when a
 notebook has it, tensorboardX for the TensorBoard callback, matplotlib and IPython when a picture
 is drawn: `nn.plots`, `LivePlot`) and nothing imports nn; inside it no two modules import each other (the file
-format `nn.saving` knows no model class: models register themselves in `nn.models.registry`).
-Keras 3 files (.keras, .weights.h5) and ONNX export live in `nn.interop` (h5py and onnx optional).
+format `nn.saving` knows no model class: it keeps the table of classes a file may name, which
+layers and models enter when defined). Keras 3 files (.keras, .weights.h5) and ONNX export live in
+`nn.interop` (h5py and onnx optional).
 tests/test_layering.py checks every import.
 """
 from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-                plots, regularizers, saving, utils)
-from nn.layers import Input
-from nn.models import Sequential, load_model
+                plots, regularizers, saving, tree, utils)
+from nn.layers import Input, KerasTensor
+from nn.models import Model, Sequential, load_model
 
-__all__ = ["Sequential", "Input", "load_model", "layers", "models", "callbacks", "activations",
-           "losses", "metrics", "initializers", "regularizers", "utils", "datasets", "plots", "saving"]
+__all__ = ["Model", "Sequential", "Input", "KerasTensor", "load_model", "layers", "models", "callbacks",
+           "activations", "losses", "metrics", "initializers", "regularizers", "saving", "tree", "utils",
+           "datasets", "plots"]

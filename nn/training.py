@@ -1,218 +1,114 @@
-"""Keras's training API for models: compile, fit, evaluate, predict and the per-batch steps.
+"""Keras's training loops for models: the per-batch steps, fit, evaluate and predict.
 
-A training step is: forward on the batch, ``loss = loss_fn(y, y_pred) + sum(regularization)``,
-``loss.backward()``, ``optimizer.step()``; with sample or class weights ``w``, the loss term is
-Keras's ``mean_i(w_i * loss_i)`` over the batch's samples. Arrays are converted once and each
-epoch shuffles them with one fancy index, then takes batches as views; generators and
-`PyDataset`s give their own batches (see `nn.data_adapters`).
+`fit` runs `train_step` on each batch and `evaluate` runs `test_step`; both are methods a model
+may override (see `train_step` for the contract). The default training step is: forward on the
+batch, the loss (`nn.trainer.Trainer.compute_loss`), ``loss.backward()``, ``optimizer.step()``.
+Arrays are converted once and each epoch shuffles them with one fancy index, then takes batches
+as views; generators and `PyDataset`s give their own batches (see `nn.data_adapters`).
 """
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 import numpy as np
 
 import autograd as ag
-import optim
-from nn import losses as losses_module
-from nn import metrics as metrics_module
+from nn import tree
 from nn.callbacks import Callback, CallbackList, History, as_callback_list
-from nn.data_adapters import (ArrayBatches, Batch, IterableBatches, array_batches, check_arrays, check_positive_int,
-                              features, is_batch_source, match_input_rank, refuse_beside_batches, sample_weights,
-                              split_last, targets, warn_used_up)
+from nn.data_adapters import (ArrayBatches, Batch, IterableBatches, array_batches, batch_size_of, check_arrays,
+                              check_positive_int, features, is_batch_source, match_input_rank, pack_x_y_sample_weight,
+                              refuse_beside_batches, sample_weights, split_last, standardize, targets,
+                              unpack_x_y_sample_weight, warn_used_up)
 from nn.progress import ProgressBar, summary_line
+from nn.trainer import Trainer
 from nn.utils import get_rng
 
 Batches = Union[ArrayBatches, IterableBatches]
 
 
-class Training:
-    """Mixed into models that define ``__call__``, ``built``, ``build``, ``trainable_weights`` and
-    ``losses``; holds the compile settings and runs the loops."""
+class Training(Trainer):
+    """Mixed into `nn.Model`: the steps and the loops over data. The model gives ``__call__``,
+    ``built``, ``build_for`` and the names and shapes of its inputs where it knows them
+    (``_input_names``, ``_data_input_shapes``)."""
 
-    def __init__(self) -> None:
-        self.optimizer: Optional[optim.Optimizer] = None
-        self.loss: Any = None
-        self.compiled = False
-        self.stop_training = False
-        self.history: Optional[History] = None
-        self.compiled_metrics = metrics_module.CompiledMetrics([])
-        self._attached: Optional[list[int]] = None
-        # Set by a callback's on_train_begin (BackupAndRestore) to resume fit at this epoch.
-        self.resume_at_epoch: Optional[int] = None
+    # ---- the steps: override train_step / test_step / predict_step to change fit and friends -----
+    def train_step(self, data: Any) -> dict:
+        """One training step on one batch; `fit` calls it for every batch and logs what it returns.
 
-    # ---- compile -------------------------------------------------------------------------------
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None,
-                metrics: Optional[Sequence[Any]] = None) -> None:
-        """Choose the optimizer, the loss and the metrics to report (names or objects).
+        `data` is the batch as ``(x, y)`` or ``(x, y, sample_weight)`` (unpack it with
+        ``nn.utils.unpack_x_y_sample_weight``). Override it to train differently; the contract,
+        PyTorch style:
 
-        All-or-nothing: every argument is resolved before any is set, so a bad one (a metric
-        typo) raises with the model exactly as it was. Example:
-        ``model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"])``.
+            >>> def train_step(self, data):
+            ...     x, y = data
+            ...     self.optimizer.zero_grad()
+            ...     y_pred = self(x, training=True)
+            ...     loss = self.compute_loss(y=y, y_pred=y_pred)   # compiled loss + self.losses
+            ...     loss.backward()
+            ...     self.optimizer.step()
+            ...     for metric in self.metrics:
+            ...         if metric.name == "loss":
+            ...             metric.update_state(loss)
+            ...         else:
+            ...             metric.update_state(y, y_pred)
+            ...     return {m.name: m.result() for m in self.metrics}
+
+        Returns:
+            the logs so far in the epoch: ``{name: value}`` (a value may be a dict, which is
+            merged in); metrics are reset at each epoch's start, so their results are running.
         """
-        if isinstance(metrics, (str, bytes)) or (metrics is not None and not isinstance(metrics, (list, tuple))):
-            raise TypeError(f"metrics must be a list such as ['accuracy'], got {metrics!r}.")
-        new_optimizer = optim.get(optimizer)
-        new_loss = losses_module.get(loss)
-        compiled_metrics = metrics_module.CompiledMetrics(metrics or [])  # unknown names fail here
-        if new_optimizer is not self.optimizer:
-            self._attached = None  # the same optimizer again keeps its weights and state
-        self.optimizer, self.loss = new_optimizer, new_loss
-        self.compiled_metrics, self.metrics_names = compiled_metrics, compiled_metrics.names
-        self.compiled = True
-
-    def get_compile_config(self) -> Optional[dict]:
-        """The compile arguments as JSON values (None before compile)."""
-        if not self.compiled:
-            return None
-        return {"optimizer": self.optimizer.get_config(),
-                "loss": None if self.loss is None else losses_module.serialize(self.loss),
-                "metrics": self.compiled_metrics.get_config()}
-
-    def compile_from_config(self, config: dict) -> None:
-        """Compile from `get_compile_config()`; a built model's weights are handed to the optimizer
-        at once (as Keras builds it), so saved optimizer state can be loaded into it."""
-        self.compile(optimizer=optim.from_config(config["optimizer"]),
-                     loss=losses_module.get(config.get("loss")), metrics=config.get("metrics") or None)
-        if self.built and self.trainable_weights:
-            self._attach_optimizer()
-
-    # ---- the steps -----------------------------------------------------------------------------
-    def _check_compiled(self, action: str, training: bool) -> None:
-        if not self.compiled or (self.loss is None and action != "predict"):
-            raise RuntimeError(f"call compile(optimizer=..., loss=...) before {action}(): the model needs "
-                               f"a loss{' and an optimizer' if training else ''} first.")
-
-    def _model_inputs(self, x: np.ndarray, action: str) -> np.ndarray:
-        """x shaped for the model (Keras's rank adjustment); the first data seen builds it."""
-        if not self.built:
-            match_input_rank(x, None, action)
-            self.build((None, *x.shape[1:]))
-        return match_input_rank(x, getattr(self, "input_shape", None), action)
-
-    def _prepare_training(self, action: str) -> None:
-        """Hand the weights to the optimizer, once the model is built."""
-        if not self.trainable_weights:
-            raise ValueError(f"model {self.name!r} has no trainable weights, so {action}() has "
-                             f"nothing to learn; add a layer such as Dense.")
-        self._attach_optimizer()
-
-    def _attach_optimizer(self) -> None:
-        """Hand the trainable weights to the optimizer, unless it already holds exactly these.
-
-        When they changed since this model attached them (a layer frozen or unfrozen after
-        compile, fit or load_model: Keras's transfer-learning recipe), the optimizer is re-attached
-        and keeps the state of the weights that stay trainable.
-        """
-        params = self.trainable_weights
-        ids = [id(p) for p in params]
-        if self._attached == ids:
-            return
-        if self._attached is None:
-            self.optimizer.attach(params)
-        else:
-            self.optimizer.reattach(params)
-        self._attached = ids
-
-    def sync_optimizer(self) -> None:
-        """Bring the optimizer's weights up to date with `trainable_weights` if this model has
-        already handed it weights (``save`` calls it, so the saved state matches what trains)."""
-        if self.compiled and self._attached is not None and self.trainable_weights:
-            self._attach_optimizer()
-
-    def _total_loss(self, y_true: np.ndarray, y_pred: ag.Tensor,
-                    sample_weight: Optional[np.ndarray] = None) -> ag.Tensor:
-        with ag.name_scope("loss"):
-            loss = self._data_loss(y_true, y_pred, sample_weight)
-            for penalty in self.losses:
-                loss = loss + penalty
-        return loss
-
-    def _data_loss(self, y_true: np.ndarray, y_pred: ag.Tensor, sample_weight: Optional[np.ndarray]) -> ag.Tensor:
-        """The compiled loss on a batch; weighted, Keras's "sum_over_batch_size": sum_i w_i l_i / n.
-
-        A custom loss may return one value per sample (as Keras's custom losses do); it is
-        averaged (or weighted) over the batch like a built-in one.
-        """
-        if isinstance(self.loss, losses_module.Loss):  # it weighs and reduces as its reduction says
-            loss = self.loss(y_true, y_pred, sample_weight=sample_weight)
-            return loss if loss.ndim == 0 else ag.mean(loss)
-        if sample_weight is None:
-            loss = self.loss(y_true, y_pred)
-            return loss if loss.ndim == 0 else ag.mean(loss)
-        per_sample = losses_module.per_sample_losses(self.loss, y_true, y_pred)
-        if per_sample is None:
-            per_sample = self.loss(y_true, y_pred)
-            if per_sample.ndim == 0 or per_sample.shape[0] != len(sample_weight):
-                raise ValueError(f"the custom loss {getattr(self.loss, '__name__', self.loss)!r} returned shape "
-                                 f"{per_sample.shape}, but sample_weight and class_weight weigh samples one by one: "
-                                 f"return one loss per sample, shape ({len(sample_weight)},), e.g. a mean over "
-                                 f"axis=-1 instead of over everything.")
-            if per_sample.ndim > 1:
-                per_sample = ag.mean(per_sample, axis=tuple(range(1, per_sample.ndim)))
-        return ag.mean(per_sample * ag.Tensor(sample_weight, dtype=per_sample.dtype))
-
-    def _batch_logs(self, loss: float, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
-        """The logs of one batch on its own (metrics reset first, as Keras's *_on_batch do)."""
-        self.compiled_metrics.reset_state()
-        self.compiled_metrics.update_state(y_true, y_pred)
-        return self._logs(loss)
-
-    def _train_step(self, x: np.ndarray, y: np.ndarray,
-                    sample_weight: Optional[np.ndarray] = None) -> tuple[float, np.ndarray]:
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         self.optimizer.zero_grad()
         y_pred = self(x, training=True)
-        loss = self._total_loss(y, y_pred, sample_weight)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._loss_tracker.update_state(loss.data, sample_weight=batch_size_of(x))
         loss.backward()
         self.optimizer.step()
-        return float(loss.data), y_pred.data
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _test_step(self, x: np.ndarray, y: np.ndarray,
-                   sample_weight: Optional[np.ndarray] = None) -> tuple[float, np.ndarray]:
-        with ag.no_grad():
-            y_pred = self(x, training=False)
-            return float(self._total_loss(y, y_pred, sample_weight).data), y_pred.data
+    def test_step(self, data: Any) -> dict:
+        """One evaluation step on one batch (no gradients are recorded); returns the logs so far."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss.data, sample_weight=batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _logs(self, loss: float, prefix: str = "") -> dict:
-        """The mean loss and every metric's value over the batches since the last reset."""
-        logs = {prefix + "loss": loss}
-        for name, value in self.compiled_metrics.result().items():
-            logs[prefix + name] = value
-        return logs
-
-    def _run_batches(self, batches: Iterator[Batch], training: bool, callbacks: CallbackList) -> dict:
-        """One pass over the batches; the loss averaged by batch size, and the metrics over every
-        sample of the pass (stateful: an AUC of the pass, not a mean of batch AUCs)."""
-        step_fn = self._train_step if training else self._test_step
-        begin_hook, end_hook = ("on_train_batch_begin", "on_train_batch_end") if training else \
-            ("on_test_batch_begin", "on_test_batch_end")
-        call_begin, call_end = callbacks.wants(begin_hook), callbacks.wants(end_hook)
-        loss_sum, seen = 0.0, 0
-        self.compiled_metrics.reset_state()
-        for step, (x_batch, y_batch, weights) in enumerate(batches):
-            if call_begin:
-                callbacks.call(begin_hook, step, None)
-            loss, y_pred = step_fn(x_batch, y_batch, weights)
-            count = len(x_batch)
-            loss_sum += loss * count
-            self.compiled_metrics.update_state(y_batch, y_pred)
-            seen += count
-            if call_end:
-                callbacks.call(end_hook, step, self._logs(loss_sum / seen))
-            if training and self.stop_training:
-                break
-        return self._logs(loss_sum / seen)
+    def predict_step(self, data: Any) -> Any:
+        """The model's outputs on one batch ``(x,)``."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
 
     # ---- the data ------------------------------------------------------------------------------
+    def _model_x(self, x: Any, action: str) -> Any:
+        """x as the model takes it (see `_fit_to_model`), from data as the user gives it."""
+        return self._fit_to_model(standardize(x, self._input_names, features, "x", action), action)
+
+    def _fit_to_model(self, x: Any, action: str) -> Any:
+        """Arrays in the model's input structure, shaped for its inputs (Keras's rank adjustment:
+        (n,) for inputs of shape (None, 1) becomes (n, 1)); the first data seen builds the model."""
+        arrays = tree.flatten(x)
+        if not self.built:
+            for array in arrays:
+                match_input_rank(array, None, action)
+            self.build_for(tree.map_structure(lambda array: (None, *array.shape[1:]), x))
+        shapes = tree.flatten_shapes(self._data_input_shapes) if self._data_input_shapes is not None else []
+        if len(shapes) != len(arrays):
+            return x
+        return tree.pack_sequence_as(x, [match_input_rank(a, s, action) for a, s in zip(arrays, shapes)])
+
+    def _model_y(self, y: Any, action: str) -> Any:
+        return standardize(y, self._output_names, targets, "y", action)
+
     def _arrays(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], action: str
-                ) -> tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+                ) -> tuple[Any, Any, Optional[np.ndarray]]:
         """(x, y, per-sample weights) as checked arrays, x shaped for the model (which it builds)."""
-        x, y = features(x, action), targets(y, action)
+        x = standardize(x, self._input_names, features, "x", action)
+        y = self._model_y(y, action)
         weights = sample_weights(sample_weight, class_weight, y, action)
         check_arrays(x, y, weights, action)
-        return self._model_inputs(x, action), y, weights
+        return self._fit_to_model(x, action), y, weights
 
     def _batches(self, x: Any, y: Any, sample_weight: Any, class_weight: Optional[Mapping], batch_size: Optional[int],
                  steps: Optional[int], steps_name: str, action: str, shuffle: bool = False) -> Batches:
@@ -221,10 +117,9 @@ class Training:
             if steps is not None:
                 check_positive_int(steps, steps_name)
             refuse_beside_batches(action, y, sample_weight, batch_size)
-            batches = IterableBatches(x, steps, action, class_weight=class_weight, shuffle=shuffle, rng=get_rng(),
-                                      adapt_x=lambda batch: self._model_inputs(batch, action))
-            self._model_inputs(batches.first_x, action)
-            return batches
+            return IterableBatches(x, steps, action, class_weight=class_weight, shuffle=shuffle, rng=get_rng(),
+                                   adapt_x=lambda batch: self._model_x(batch, action),
+                                   adapt_y=lambda batch: self._model_y(batch, action))
         return array_batches(self._arrays(x, y, sample_weight, class_weight, action), batch_size, steps,
                              steps_name, shuffle, get_rng())
 
@@ -239,6 +134,26 @@ class Training:
         return self._batches(x, y, weights, None, batch_size, steps, "validation_steps", action)
 
     # ---- the loops -----------------------------------------------------------------------------
+    def _run_batches(self, batches: Iterator[Batch], training: bool, callbacks: CallbackList) -> dict:
+        """One pass over the batches with `train_step` or `test_step`; the metrics start afresh,
+        so the last step's logs are the pass's (the loss averaged by batch size, each metric
+        over every sample: an AUC of the pass, not a mean of batch AUCs)."""
+        step_fn = self.train_step if training else self.test_step
+        begin_hook, end_hook = ("on_train_batch_begin", "on_train_batch_end") if training else \
+            ("on_test_batch_begin", "on_test_batch_end")
+        call_begin, call_end = callbacks.wants(begin_hook), callbacks.wants(end_hook)
+        self.reset_metrics()
+        logs: dict = {}
+        for step, (x_batch, y_batch, weights) in enumerate(batches):
+            if call_begin:
+                callbacks.call(begin_hook, step, None)
+            logs = python_logs(step_fn(pack_x_y_sample_weight(x_batch, y_batch, weights)))
+            if call_end:
+                callbacks.call(end_hook, step, dict(logs))
+            if training and self.stop_training:
+                break
+        return logs
+
     def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, epochs: int = 1,
             verbose: Union[int, str] = "auto", callbacks: Union[Callback, Iterable[Callback], None] = None,
             validation_split: float = 0.0, validation_data: Any = None, shuffle: bool = True,
@@ -248,10 +163,11 @@ class Training:
         """Train for `epochs` passes over the data; returns a `History` of per-epoch logs.
 
         Args:
-            x, y: arrays (numpy, lists, Tensors) of samples and targets; or, as x alone, a
-                generator, iterator or `nn.utils.PyDataset` of ``(x, y)`` or
-                ``(x, y, sample_weight)`` batches. x of shape (n,) feeds a model with one
-                input feature as (n, 1).
+            x, y: arrays (numpy, lists, Tensors) of samples and targets; for a model with several
+                inputs (outputs), a list in their order or a dict keyed by their names. Or, as x
+                alone, a generator, iterator or `nn.utils.PyDataset` of ``(x, y)`` or
+                ``(x, y, sample_weight)`` batches. x of shape (n,) feeds a model with one input
+                feature as (n, 1).
             batch_size: samples per batch for arrays; None means 32.
             validation_split: the LAST fraction of the arrays (before shuffling) held out, as
                 Keras does.
@@ -259,13 +175,14 @@ class Training:
                 batches as for x.
             shuffle: reorder array samples (a PyDataset's batches) every epoch.
             class_weight: ``{class: weight}``; each sample's loss is scaled by its class's
-                weight (1 for classes left out).
-            sample_weight: one weight per sample; the loss becomes ``mean_i(w_i * loss_i)``.
+                weight (1 for classes left out); for a model with one output.
+            sample_weight: one weight per sample; each loss becomes ``mean_i(w_i * loss_i)``.
             steps_per_epoch: batches per epoch; needed for an endless generator.
             validation_steps: batches per validation; None means all of them.
             validation_batch_size: batch size for validation arrays; None means batch_size.
 
-        Logged values: ``loss`` (with regularization), each metric, and ``val_`` versions of both.
+        Logged values: ``loss`` (with regularization), each output's loss when there are
+        several (``<output>_loss``), each metric, and ``val_`` versions of all.
         """
         check_positive_int(epochs, "epochs")
         if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) or initial_epoch < 0:
@@ -328,7 +245,8 @@ class Training:
                              f"through only once. Pass arrays or a PyDataset, or an endless generator with "
                              f"{'validation_steps' if prefix else 'steps'}=....")
         callbacks.call("on_test_begin", None)
-        logs = self._run_batches(batches.epoch(), False, callbacks)
+        with ag.no_grad():
+            logs = self._run_batches(batches.epoch(), False, callbacks)
         callbacks.call("on_test_end", logs)
         return {prefix + key: value for key, value in logs.items()}
 
@@ -339,8 +257,8 @@ class Training:
         """The loss (with regularization) and metrics on the data, without training.
 
         Takes the data as `fit` does (arrays, or batches as x alone; `steps` limits the batches).
-        Returns the loss alone when no metric was compiled, else ``[loss, *metrics]``, or a dict
-        with ``return_dict=True``.
+        Returns the loss alone when nothing else is logged, else ``[loss, *output losses,
+        *metrics]``, or a dict with ``return_dict=True``.
         """
         verbose = _verbosity(verbose)
         self._check_compiled("evaluate", training=False)
@@ -353,28 +271,30 @@ class Training:
         return _as_result(logs, return_dict)
 
     def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Union[int, str] = 0,
-                steps: Optional[int] = None) -> np.ndarray:
-        """The model's outputs for `x` as a numpy array, computed in batches without a graph.
+                steps: Optional[int] = None) -> Any:
+        """The model's outputs for `x` as numpy arrays (a list or dict of them for several
+        outputs), computed in batches by `predict_step`, without a graph.
 
         x is an array of samples (batch axis first: one sample ``x[0]`` is passed as ``x[None]``
-        or ``x[:1]``), or batches as for `fit` (their targets, if any, are ignored).
+        or ``x[:1]``), arrays per input as for `fit`, or batches as for `fit` (their targets, if
+        any, are ignored).
         """
         _verbosity(verbose)
         if is_batch_source(x):
             if steps is not None:
                 check_positive_int(steps, "steps")
             batches = IterableBatches(x, steps, "predict", need_targets=False,
-                                      adapt_x=lambda batch: self._model_inputs(batch, "predict"))
-            self._model_inputs(batches.first_x, "predict")
+                                      adapt_x=lambda batch: self._model_x(batch, "predict"))
         else:
-            x = self._model_inputs(features(x, "predict"), "predict")
-            if len(x) == 0:  # no predictions, in the shape the outputs would have
+            x = self._model_x(x, "predict")
+            if batch_size_of(x) == 0:  # no predictions, in the shape the outputs would have
                 with ag.no_grad():
-                    return self(x, training=False).data
+                    return tree.map_structure(lambda t: t.data, self(x, training=False))
             batches = array_batches((x, None, None), batch_size, steps, "steps")
         with ag.no_grad():
-            outputs = [self(x_batch, training=False).data for x_batch, _, _ in batches.epoch()]
-        return np.concatenate(outputs, axis=0)
+            outputs = [tree.map_structure(lambda t: t.data, self.predict_step(pack_x_y_sample_weight(x_batch)))
+                       for x_batch, _, _ in batches.epoch()]
+        return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                        class_weight: Optional[Mapping] = None, return_dict: bool = False
@@ -383,16 +303,30 @@ class Training:
         self._check_compiled("train_on_batch", training=True)
         x, y, weights = self._arrays(x, y, sample_weight, class_weight, "train_on_batch")
         self._prepare_training("train_on_batch")
-        loss, y_pred = self._train_step(x, y, weights)
-        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
+        self.reset_metrics()  # the logs of this batch alone, as Keras's *_on_batch give
+        return _as_result(python_logs(self.train_step(pack_x_y_sample_weight(x, y, weights))), return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                       return_dict: bool = False) -> Union[float, list[float], dict]:
         """The loss (and metrics) on this batch, without training."""
         self._check_compiled("test_on_batch", training=False)
         x, y, weights = self._arrays(x, y, sample_weight, None, "test_on_batch")
-        loss, y_pred = self._test_step(x, y, weights)
-        return _as_result(self._batch_logs(loss, y, y_pred), return_dict)
+        self.reset_metrics()
+        with ag.no_grad():
+            logs = python_logs(self.test_step(pack_x_y_sample_weight(x, y, weights)))
+        return _as_result(logs, return_dict)
+
+
+def python_logs(logs: Mapping[str, Any]) -> dict:
+    """Logs as plain values: nested dicts merged in, Tensors and 0-d arrays as floats."""
+    plain: dict = {}
+    for name, value in logs.items():
+        if isinstance(value, Mapping):
+            plain.update(python_logs(value))
+            continue
+        value = value.data if isinstance(value, ag.Tensor) else value
+        plain[name] = float(value) if np.ndim(value) == 0 else np.asarray(value)
+    return plain
 
 
 def _verbosity(verbose: Union[int, str]) -> int:

@@ -5,7 +5,8 @@ initializers, shuffling, dropout and `ag.randn` & co., so `set_random_seed(s)` (
 `ag.manual_seed(s)`) makes a whole training run repeat bit for bit.
 
 Keras's data helpers are here under their Keras names too: `to_categorical`, `normalize`,
-`pad_sequences` (from `nn.array_utils`) and `PyDataset` / `Sequence` (from `nn.data_adapters`).
+`pad_sequences` (from `nn.array_utils`), `PyDataset` / `Sequence` and `unpack_x_y_sample_weight`
+(from `nn.data_adapters`), and `plot_model` (from `nn.model_visualization`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import numpy as np
 import autograd as ag
 from autograd.random import default_generator
 from nn.array_utils import normalize, pad_sequences, to_categorical  # noqa: F401 (Keras's nn.utils names)
-from nn.data_adapters import PyDataset, Sequence  # noqa: F401
+from nn.data_adapters import PyDataset, Sequence, unpack_x_y_sample_weight  # noqa: F401
+from nn.data_adapters.structures import is_array_structure
+from nn.model_visualization import plot_model  # noqa: F401 (Keras's nn.utils name)
 
 
 def plot_history(history: Any, metrics: Optional[list] = None) -> Any:
@@ -59,6 +62,16 @@ def to_tensor(x: Any, dtype: Any = None) -> ag.Tensor:
     if array.dtype == np.dtype(dtype):
         return ag.from_numpy(array)
     return ag.Tensor(array, dtype=dtype)
+
+
+def to_tensors(value: Any) -> Any:
+    """`to_tensor` of one array, or of each array in a list, tuple or dict of them (nested too)."""
+    if not is_array_structure(value):
+        return to_tensor(value)
+    if isinstance(value, dict):
+        return {key: to_tensors(item) for key, item in value.items()}
+    converted = [to_tensors(item) for item in value]
+    return tuple(converted) if isinstance(value, tuple) else converted
 
 
 def check_seed(seed: Any, owner: str) -> Optional[int]:

@@ -1,8 +1,9 @@
 """Write and execute notebooks/03_keras_style_training.ipynb: `python scripts/build_notebook_03.py`.
 
 The lesson: the Keras workflow (Sequential, compile, fit, evaluate, predict, summary) on a linear
-regression, a binary classification and the digits, with loss and accuracy curves, and the
-model's graph drawn layer by layer. The cells below are the notebook's source; the script runs
+regression, a binary classification and the digits, with loss and accuracy curves, the model's
+graph drawn layer by layer, and a functional model with a residual connection, its layer graph
+(plot_model) and a model that outputs what a hidden layer sees. The cells below are the notebook's source; the script runs
 them in a `python3` kernel and saves the notebook with its outputs.
 """
 from __future__ import annotations
@@ -191,8 +192,9 @@ fig.tight_layout()"""),
 ## 4. The model's graph, layer by layer
 
 The loss of one small batch is a graph like the neuron's in notebook 01, only bigger. Each layer
-runs inside `ag.name_scope(layer.name)`, so `viz.draw(loss, group="name_scope")` can draw every
-layer's ops in one labelled box. (We open a `"loss"` scope ourselves, as `fit` does.) Tensors with
+runs inside `ag.name_scope(layer.name)`, and the model around them inside its own, so
+`viz.draw(loss, group="name_scope")` can draw every layer's ops in one labelled box within the
+model's. (We open a `"loss"` scope ourselves, as `fit` does.) Tensors with
 more than a few elements are summarized by their statistics; red lines are the gradients from
 `loss.backward()`. The loss box shows how Keras computes this cross-entropy from probabilities:
 renormalize, clip away from 0 and 1, pick each sample's true class, take $-\\log$, average."""),
@@ -206,6 +208,55 @@ viz.draw(loss, group="name_scope", rankdir="TB")"""),
     text("""\
 For a big model, `collapse=True` draws each layer as a single box, with its number of ops:"""),
     code("""viz.draw(loss, group="name_scope", collapse=True, show_values=False, legend=False)"""),
+    text("""\
+## 5. Beyond a stack: the functional API
+
+A `Sequential` model is a chain. Keras's functional API builds any graph of layers: `nn.Input`
+is a placeholder with a shape and no values, calling a layer on it records the call, and
+`nn.Model(inputs, outputs)` turns the recorded calls into a model that runs them on data.
+
+Here the input *skips* the two hidden layers and is added back to their result by an `Add`
+layer, a **residual connection** (the idea behind ResNets): the hidden layers only have to learn
+a correction to their input, and the gradient reaches the first layer directly through the sum.
+`summary()` now has a "Connected to" column."""),
+    code("""\
+from nn import layers
+
+inputs = nn.Input(shape=(64,), name="pixels")
+hidden = layers.Dense(64, activation="relu", name="hidden")(inputs)
+correction = layers.Dense(64, name="correction")(hidden)
+joined = layers.Add(name="skip")([inputs, correction])
+outputs = layers.Dense(10, activation="softmax", name="digit")(joined)
+residual = nn.Model(inputs, outputs, name="residual")
+residual.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+residual.summary()"""),
+    text("""\
+`nn.utils.plot_model` draws the same graph: one box per layer with its input and output shapes,
+an arrow wherever one layer's output feeds another. The skip connection is the arrow from
+`pixels` straight to `skip`."""),
+    code("""nn.utils.plot_model(residual, to_file=None, show_shapes=True)"""),
+    code("""\
+history = residual.fit(x_train, y_train, epochs=15, batch_size=32, validation_split=0.1, verbose=0)
+test_loss, test_accuracy = residual.evaluate(x_test, y_test, verbose=0)
+print(f"test accuracy {test_accuracy:.3f}")
+plot_history(history, ("loss", "accuracy"), "residual")"""),
+    text("""\
+Every layer of a functional model remembers the symbolic tensor it produced, so a new model can
+stop anywhere in the graph: `nn.Model(residual.input, residual.get_layer("hidden").output)`
+shares the trained weights and outputs what the hidden layer sees. Averaged over the test images
+of each digit, its 64 ReLU units show which ones each digit switches on."""),
+    code("""\
+features = nn.Model(residual.input, residual.get_layer("hidden").output)
+activations = features.predict(x_test)
+mean_per_digit = np.stack([activations[y_test == digit].mean(axis=0) for digit in range(10)])
+
+fig, ax = plt.subplots(figsize=(8.4, 2.6))
+image = ax.imshow(mean_per_digit, aspect="auto", cmap="viridis")
+ax.set_xlabel("hidden unit")
+ax.set_ylabel("digit")
+ax.set_yticks(range(10))
+ax.set_title("mean activation of each hidden unit, per digit")
+fig.colorbar(image, ax=ax);"""),
 ]
 
 

@@ -3,39 +3,25 @@ and says what to do about it.
 
 Every row of `CASES` runs a small wrong program and checks that it raises `error` with a message
 holding both `problem` and `fix` (case-insensitive substrings). Rows that need a file get a fresh
-temporary folder. Mistakes with model files (saving and loading) are in tests/test_misuse_files.py.
-Mistakes that are handled rather than refused (the (n,) vs (n, 1) target that would silently
+temporary folder (the row type and its check: tests/helpers/misuse_table.py). Mistakes with model
+files (saving and loading) are in tests/test_misuse_files.py, those with the functional API and
+classes of your own in tests/test_misuse_models.py. Mistakes that are handled rather than refused (the (n,) vs (n, 1) target that would silently
 broadcast) and those that need the environment changed (no `dot` on PATH) are in
 tests/test_misuse_handled.py.
 """
 from __future__ import annotations
 
-import json
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
+from misuse_table import Case, raises_problem_and_fix
 
 import autograd as ag
 import nn
 import optim
 from autograd import viz
 from nn.layers import Dense, Dropout, Input
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    run: Callable[[Path], Any]  # the wrong program; gets a fresh temporary folder
-    error: type[BaseException]
-    problem: str  # the message must name what is wrong...
-    fix: str  # ...and what to do instead
-
-    def __repr__(self) -> str:
-        return self.id
 
 
 # ---- small programs the rows share --------------------------------------------------------------
@@ -397,8 +383,4 @@ def test_the_table_holds_at_least_fifty_distinct_mistakes():
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_a_mistake_raises_a_message_naming_the_problem_and_the_fix(case, tmp_path):
-    with pytest.raises(case.error) as caught:
-        case.run(tmp_path)
-    message = str(caught.value).lower()
-    assert case.problem.lower() in message, f"the problem {case.problem!r} is not named in: {caught.value}"
-    assert case.fix.lower() in message, f"the fix {case.fix!r} is not given in: {caught.value}"
+    raises_problem_and_fix(case, tmp_path)

@@ -11,28 +11,16 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pytest
+from misuse_table import Case, raises_problem_and_fix
 
 import nn
 from nn.layers import Dense, Input
 from nn.saving import LoadLimits, ModelFileError
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    run: Callable[[Path], Any]  # the wrong program; gets a fresh temporary folder
-    error: type[BaseException]
-    problem: str  # the message must name what is wrong...
-    fix: str  # ...and what to do instead
-
-    def __repr__(self) -> str:
-        return self.id
 
 
 # ---- small programs the rows share --------------------------------------------------------------
@@ -161,7 +149,7 @@ CASES = [
     Case("load_weights_only_file", weights_only, ModelFileError, "holds only weights",
          "call model.load_weights"),
     Case("load_crafted_class", lambda tmp: nn.load_model(crafted(tmp, rename_first_layer)), ModelFileError,
-         "unknown layer class 'os.system'", "A custom layer must be defined (imported)"),
+         "unknown layer class 'os.system'", "decorated with @nn.saving.register_serializable"),
     Case("load_crafted_pickle", lambda tmp: nn.load_model(pickled_weight(tmp)), ModelFileError,
          "not a readable chainrule model file", "allow_pickle=False"),
     Case("load_future_version", lambda tmp: nn.load_model(crafted(tmp, lambda c: c.update(version=99))),
@@ -208,11 +196,7 @@ def test_every_row_is_distinct():
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_a_mistake_raises_a_message_naming_the_problem_and_the_fix(case, tmp_path):
-    with pytest.raises(case.error) as caught:
-        case.run(tmp_path)
-    message = str(caught.value).lower()
-    assert case.problem.lower() in message, f"the problem {case.problem!r} is not named in: {caught.value}"
-    assert case.fix.lower() in message, f"the fix {case.fix!r} is not given in: {caught.value}"
+    raises_problem_and_fix(case, tmp_path)
 
 
 def test_loading_a_crafted_pickle_runs_nothing(tmp_path, capsys):

@@ -11,9 +11,10 @@ bottom otherwise, group the ops of each `name_scope` (an nn layer) in a box, and
 layer to one box past 60 nodes. Needs Graphviz's `dot` program for images; `.source` (DOT text)
 works without it, and a PNG keeps its DOT source inside (`png_text.read_png_text`).
 """
+from autograd.viz.diagram import Box, diagram
 from autograd.viz.draw import Drawing, GraphvizNotFoundError, draw
 from autograd.viz.graph import GraphTooLargeError
 from autograd.viz.stepper import Frame, Step, Stepper
 
 __all__ = ["draw", "Drawing", "Stepper", "Frame", "Step", "GraphvizNotFoundError",
-           "GraphTooLargeError"]
+           "GraphTooLargeError", "diagram", "Box"]

@@ -1,5 +1,9 @@
 """Arrays in memory as model data: conversion and checks, Keras's input-rank adjustment, sample
-and class weights, and `ArrayBatches`, which shuffles them each epoch and slices batches."""
+and class weights, and `ArrayBatches`, which shuffles them each epoch and slices batches.
+
+x and y are each one array, or a list or dict of arrays for a model with several inputs or
+outputs (`nn.data_adapters.structures` puts them in the model's order); every array of both has
+one row per sample, and shuffling, slicing and splitting treat them alike."""
 from __future__ import annotations
 
 import math
@@ -9,17 +13,18 @@ import numpy as np
 
 import autograd as ag
 from autograd.numeric import all_finite
+from nn import tree
 
 DEFAULT_BATCH_SIZE = 32  # what batch_size=None means, as in Keras
 
-Batch = tuple[np.ndarray, Optional[np.ndarray], Optional[np.ndarray]]
+Batch = tuple[Any, Any, Optional[np.ndarray]]  # (x, y, sample_weight); x and y may be lists or dicts
 
 
 def features(x: Any, action: str) -> np.ndarray:
     """x as an array of the default float dtype, with a batch axis."""
     if x is None:
         raise ValueError(f"{action}() needs input data x.")
-    array = _array(_single_entry(x, "x", action), "x", action)
+    array = _array(x, "x", action)
     if array.ndim == 0:
         raise ValueError(f"{action}(): x must have a batch axis (shape (samples, ...)), got a scalar.")
     if array.dtype.kind not in "biuf":
@@ -31,22 +36,12 @@ def targets(y: Any, action: str) -> np.ndarray:
     """y as an array: integer labels stay integers, float targets get the default float dtype."""
     if y is None:
         raise ValueError(f"{action}() needs targets y as well as x.")
-    array = _array(_single_entry(y, "y", action), "y", action)
+    array = _array(y, "y", action)
     if array.ndim == 0:
         raise ValueError(f"{action}(): y must have one target per sample, got a scalar.")
     if array.dtype.kind == "f":
         array = array.astype(ag.get_default_dtype(), copy=False)
     return array
-
-
-def _single_entry(data: Any, name: str, action: str) -> Any:
-    """The value of a one-entry dict (a model's single named input or output); other data as is."""
-    if not isinstance(data, Mapping):
-        return data
-    if len(data) != 1:
-        raise ValueError(f"{action}(): {name} is a dict with keys {sorted(map(str, data))}, but this model has one "
-                         f"{'input' if name == 'x' else 'output'}; pass the array itself (or a dict with one entry).")
-    return next(iter(data.values()))
 
 
 def _array(data: Any, name: str, action: str) -> np.ndarray:
@@ -57,17 +52,33 @@ def _array(data: Any, name: str, action: str) -> np.ndarray:
                          f"({error}). Pad them to one length first, e.g. with nn.utils.pad_sequences.") from None
 
 
-def check_arrays(x: np.ndarray, y: Optional[np.ndarray], sample_weight: Optional[np.ndarray],
-                 action: str) -> None:
-    """Same number of samples, at least one, and no NaN or infinity anywhere."""
-    for name, array in (("y", y), ("sample_weight", sample_weight)):
-        if array is not None and len(array) != len(x):
-            raise ValueError(f"{action}(): x has {len(x)} samples but {name} has {len(array)}; they must match "
-                             f"(one {'target' if name == 'y' else 'weight'} per sample).")
-    if len(x) == 0:
+def sample_count(data: Any) -> int:
+    """The number of samples (rows) of an array, or of the first array of a list or dict."""
+    return len(tree.flatten(data)[0])
+
+
+def named_arrays(name: str, data: Any) -> list[tuple[str, np.ndarray]]:
+    """(name, array) for each array of `data`: "x" for one array, "x[0]", "x['a']" in a list or dict."""
+    if isinstance(data, dict):
+        return [(f"{name}[{key!r}]", array) for key, array in data.items() if array is not None]
+    if isinstance(data, (list, tuple)):
+        return [(f"{name}[{i}]", array) for i, array in enumerate(data) if array is not None]
+    return [] if data is None else [(name, data)]
+
+
+def check_arrays(x: Any, y: Any, sample_weight: Optional[np.ndarray], action: str) -> None:
+    """Same number of samples in every array, at least one, and no NaN or infinity anywhere."""
+    arrays = named_arrays("x", x) + named_arrays("y", y) + named_arrays("sample_weight", sample_weight)
+    first_name, first = arrays[0]
+    for name, array in arrays[1:]:
+        if len(array) != len(first):
+            what = "one target" if name.startswith("y") else "one weight" if name == "sample_weight" else "one row"
+            raise ValueError(f"{action}(): {first_name} has {len(first)} samples but {name} has {len(array)}; they must "
+                             f"match ({what} per sample).")
+    if len(first) == 0:
         raise ValueError(f"{action}(): the data is empty (0 samples); pass at least one sample.")
-    for name, array in (("x", x), ("y", y), ("sample_weight", sample_weight)):
-        if array is not None and array.dtype.kind == "f" and not all_finite(array):
+    for name, array in arrays:
+        if array.dtype.kind == "f" and not all_finite(array):
             bad = int(np.argwhere(~np.isfinite(array))[0][0])
             raise ValueError(f"{action}(): {name} contains NaN or infinite values (first at sample {bad}); "
                              f"clean or impute them before training.")
@@ -110,6 +121,11 @@ def sample_weights(sample_weight: Any, class_weight: Optional[Mapping], y: Optio
         raise ValueError(f"{action}(): pass class_weight or sample_weight, not both (Keras refuses the pair too); "
                          f"to combine them, multiply the class weights into sample_weight yourself.")
     if class_weight is not None:
+        if tree.is_nested(y):
+            if len(tree.flatten(y)) != 1:
+                raise ValueError(f"{action}(): class_weight weighs samples by their class in the one target; a model "
+                                 f"with several outputs takes sample_weight instead.")
+            y = tree.flatten(y)[0]
         return weights_of_classes(class_weight, y, action)
     if sample_weight is None:
         return None
@@ -154,12 +170,13 @@ class ArrayBatches:
     """Batches sliced from arrays held in memory, optionally in a new random order each epoch;
     an epoch is the first `steps` batches (all of them by default)."""
 
-    def __init__(self, x: np.ndarray, y: Optional[np.ndarray], sample_weight: Optional[np.ndarray],
+    def __init__(self, x: Any, y: Any, sample_weight: Optional[np.ndarray],
                  batch_size: int, steps: Optional[int] = None, shuffle: bool = False,
                  rng: Optional[np.random.Generator] = None) -> None:
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.batch_size, self.shuffle, self.rng = batch_size, shuffle, rng
-        self.steps: Optional[int] = steps or math.ceil(len(x) / batch_size)
+        self.samples = sample_count(x)
+        self.steps: Optional[int] = steps or math.ceil(self.samples / batch_size)
         self.taken = 0  # batches in the last epoch
         self.used_up = False  # arrays never run out
 
@@ -170,47 +187,50 @@ class ArrayBatches:
         """Each epoch starts at the first sample anyway."""
 
     def epoch(self) -> Iterator[Batch]:
-        x, y, weights = self.x, self.y, self.sample_weight
+        arrays = (self.x, self.y, self.sample_weight)
         if self.shuffle:
-            order = self.rng.permutation(len(x))
-            x, y = x[order], None if y is None else y[order]
-            weights = None if weights is None else weights[order]
+            order = self.rng.permutation(self.samples)
+            arrays = rows(arrays, order)
         self.taken = 0
-        for start in range(0, min(len(x), self.steps * self.batch_size), self.batch_size):
-            window = slice(start, start + self.batch_size)
+        for start in range(0, min(self.samples, self.steps * self.batch_size), self.batch_size):
             self.taken += 1
-            yield x[window], None if y is None else y[window], None if weights is None else weights[window]
+            yield rows(arrays, slice(start, start + self.batch_size))
+
+
+def rows(data: Any, index: Any) -> Any:
+    """``array[index]`` for every array in `data` (a structure of arrays and Nones)."""
+    return tree.map_structure(lambda array: None if array is None else array[index], data)
 
 
 def array_batches(arrays: tuple, batch_size: Optional[int], steps: Optional[int], steps_name: str,
                   shuffle: bool = False, rng: Optional[np.random.Generator] = None) -> ArrayBatches:
     """Batches of in-memory arrays; batch_size None means 32, or n / steps when steps is given."""
     x, y, weights = arrays
+    samples = sample_count(x)
     if steps is not None:
         check_positive_int(steps, steps_name)
     if batch_size is None:
-        batch_size = math.ceil(len(x) / steps) if steps else DEFAULT_BATCH_SIZE
+        batch_size = math.ceil(samples / steps) if steps else DEFAULT_BATCH_SIZE
     check_positive_int(batch_size, "batch_size")
-    available = math.ceil(len(x) / batch_size)
+    available = math.ceil(samples / batch_size)
     if steps is not None and steps > available:
-        raise ValueError(f"{steps_name}={steps} asks for more batches than the {len(x)} samples make in batches "
+        raise ValueError(f"{steps_name}={steps} asks for more batches than the {samples} samples make in batches "
                          f"of {batch_size} ({available}); lower it or leave it None.")
     return ArrayBatches(x, y, weights, batch_size, steps, shuffle, rng)
 
 
 def split_last(arrays: tuple, fraction: float) -> tuple[tuple, tuple]:
     """The first (1 - fraction) of the samples for training, the rest for validation (Keras)."""
-    x = arrays[0]
+    samples = sample_count(arrays[0])
     if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0.0 < fraction < 1.0:
         raise ValueError(f"validation_split is the fraction of samples held out and must lie in [0, 1), "
                          f"got {fraction!r}.")
-    split_at = int(math.floor(len(x) * (1.0 - fraction)))
-    if split_at == 0 or split_at == len(x):
-        raise ValueError(f"validation_split={fraction} of {len(x)} samples leaves "
-                         f"{split_at} for training and {len(x) - split_at} for validation; both need "
+    split_at = int(math.floor(samples * (1.0 - fraction)))
+    if split_at == 0 or split_at == samples:
+        raise ValueError(f"validation_split={fraction} of {samples} samples leaves "
+                         f"{split_at} for training and {samples - split_at} for validation; both need "
                          f"at least one sample.")
-    return (tuple(None if a is None else a[:split_at] for a in arrays),
-            tuple(None if a is None else a[split_at:] for a in arrays))
+    return rows(tuple(arrays), slice(None, split_at)), rows(tuple(arrays), slice(split_at, None))
 
 
 def check_positive_int(value: Any, name: str) -> None:

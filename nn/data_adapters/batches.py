@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import numpy as np
 
 import autograd as ag
-from nn.data_adapters.arrays import Batch, check_arrays, features, sample_weights, targets
+from nn.data_adapters.arrays import Batch, check_arrays, sample_weights
 
 
 class PyDataset:
@@ -77,14 +77,16 @@ class IterableBatches:
     is that many batches, continuing the pass where the last epoch stopped and starting a new
     pass when one ends. A generator can be gone through only once: when it ends, the epoch stops
     there and `used_up` turns True. The first batch is read at once, so that its shape can build
-    the model (`first_x`).
+    the model (`first_x`). `adapt_x` and `adapt_y` turn a batch's raw x and y into the arrays the
+    model takes (one array, or a list or dict of them).
     """
 
-    def __init__(self, source: Any, steps: Optional[int], action: str, *, class_weight: Optional[Mapping] = None,
-                 shuffle: bool = False, rng: Optional[np.random.Generator] = None, need_targets: bool = True,
-                 adapt_x: Callable[[np.ndarray], np.ndarray] = lambda x: x) -> None:
+    def __init__(self, source: Any, steps: Optional[int], action: str, *, adapt_x: Callable[[Any], Any],
+                 adapt_y: Optional[Callable[[Any], Any]] = None, class_weight: Optional[Mapping] = None,
+                 shuffle: bool = False, rng: Optional[np.random.Generator] = None, need_targets: bool = True) -> None:
         self.source, self.action, self.class_weight = source, action, class_weight
-        self.shuffle, self.rng, self.need_targets, self.adapt_x = shuffle, rng, need_targets, adapt_x
+        self.shuffle, self.rng, self.need_targets = shuffle, rng, need_targets
+        self.adapt_x, self.adapt_y = adapt_x, adapt_y
         self.indexed = isinstance(source, PyDataset) or (hasattr(source, "__getitem__") and hasattr(source, "__len__"))
         self.one_shot = not self.indexed and iter(source) is source
         self.steps = steps if steps is not None else (len(source) if self.indexed else None)
@@ -95,7 +97,7 @@ class IterableBatches:
         if not self.begin_epoch():
             raise ValueError(f"{action}(): x gave no batches at all; a generator or PyDataset must give at least "
                              f"one batch (x, y).")
-        self.first_x = features(_unpack(self._pending, action)[0], action)
+        self.first_x = adapt_x(_unpack(self._pending, action)[0])
 
     def begin_epoch(self) -> bool:
         """Make the epoch's first batch ready; False when the source has no batch left."""
@@ -148,13 +150,13 @@ class IterableBatches:
 
     def _convert(self, raw: Any) -> Batch:
         x, y, weight = _unpack(raw, self.action)
-        x = self.adapt_x(features(x, self.action))
+        x = self.adapt_x(x)
         if not self.need_targets:
             return x, None, None
         if y is None:
             raise ValueError(f"{self.action}(): each batch must be a pair (x, y) or a triple (x, y, "
                              f"sample_weight), but a batch held only x.")
-        y = targets(y, self.action)
+        y = self.adapt_y(y)
         weights = sample_weights(weight, self.class_weight, y, self.action)
         check_arrays(x, y, weights, self.action)
         return x, y, weights

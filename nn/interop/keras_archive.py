@@ -123,8 +123,8 @@ def is_keras_archive(filepath: Any) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "config.json" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # not one, or a damaged one: the
-        return False  # file's own reader then says what is wrong with it
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return False  # not one, or a damaged one: the file's own reader then says what is wrong with it
 
 
 def from_keras_layer(entry: dict, source: str) -> tuple[str, dict]:
@@ -139,6 +139,10 @@ def from_keras_layer(entry: dict, source: str) -> tuple[str, dict]:
     accepted = set(inspect.signature(LAYER_CLASSES[class_name].__init__).parameters) | BASE_LAYER_KEYS
     config = {}
     for key, value in (entry.get("config") or {}).items():
+        if key == "dtype":  # a name, or Keras's {"class_name": "DTypePolicy", "config": {"name": ...}}
+            value = (value.get("config") or {}).get("name") if isinstance(value, dict) else value
+            if value in (None, "float32"):  # Keras's default: our layers follow autograd's default dtype
+                continue
         if key in accepted and key in NESTED_LAYER_KEYS and isinstance(value, dict):
             nested_class, nested_config = from_keras_layer(value, source)
             config[key] = {"class_name": nested_class, "config": nested_config}

@@ -1,74 +1,41 @@
-"""`Layer`: the build/call split, the one place weights are born, names and the class registry.
+"""`Layer`: the build/call split, the one place weights are born, inner layers, symbolic calls.
 
-A subclass writes `build(input_shape)` (create weights with `add_weight`), `call(inputs,
-training=None)` (the math, on Tensors) and `compute_output_shape(input_shape)`. `__call__` builds
-once from the first input's shape, then runs `call` inside `ag.name_scope(self.name)` so that
-pictures of the graph group each layer's ops together.
+A subclass writes `build(input_shape)` (create weights with `add_weight`) and `call(inputs)` (the
+math, on Tensors); `call` receives `training` and `mask` only if its signature names them.
+`compute_output_shape(input_shape)` is optional: without it, the output shape is found by
+running `call` on a small placeholder batch, with no gradient recorded. `__call__` builds once
+from the first input's shape, then runs `call` inside ``ag.name_scope(self.name)`` so that
+pictures of the graph group each layer's ops.
+
+Layers held in attributes (also inside lists, tuples and dicts) are the layer's inner layers:
+their weights, penalties and added losses count as its own. Called on KerasTensors
+(``nn.Input``), a layer computes nothing and records a `Node` of the graph (`nn.layers.node`).
 """
 from __future__ import annotations
 
-import contextlib
-import inspect
-import math
-import re
-import threading
 import warnings
-from collections import defaultdict
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
 import autograd as ag
-from nn import initializers, regularizers
+from nn import initializers, regularizers, saving, tree
+from nn.layers import tracking
+from nn.layers.call_context import call_arguments, call_kwargs, calling, in_call, resolve_training
 from nn.layers.masks import any_mask, attach_masks, masks_of
-from nn.utils import to_tensor
+from nn.layers.naming import snake_case, spend_budget, unique_name
+from nn.layers.node import KerasTensor, Node
+from nn.layers.symbolic import has_keras_tensor, placeholder_outputs, symbolic_inputs
+from nn.utils import to_tensors
 
 Shape = tuple[Optional[int], ...]
 
-# Every Layer subclass, by class name: a saved config can name only these (no code is run).
-LAYER_CLASSES: dict[str, type["Layer"]] = {}
+# Every built-in layer and model class by name: the same table as `nn.saving`'s (one home), named
+# as before for code that looks classes up in it.
+LAYER_CLASSES = saving.built_in_classes()
 
-_name_counters: defaultdict[str, int] = defaultdict(int)
-
-
-def unique_name(base: str) -> str:
-    """`base` the first time, then `base_1`, `base_2`, ... (Keras's automatic names)."""
-    count = _name_counters[base]
-    _name_counters[base] += 1
-    return base if count == 0 else f"{base}_{count}"
-
-
-def reset_name_counters() -> None:
-    """Start automatic names afresh (`dense`, `dense_1`, ...), like Keras's clear_session()."""
-    _name_counters.clear()
-
-
-class WeightBudgetExceeded(ValueError):
-    """A layer asked for more weight numbers than a `weight_budget` had left."""
-
-
-_budget = threading.local()  # .left: weight numbers add_weight may still create (None: no budget)
-
-
-@contextlib.contextmanager
-def weight_budget(max_numbers: int) -> Iterator[None]:
-    """Inside, `add_weight` creates at most `max_numbers` weight numbers in all (in this thread)
-    and refuses, before allocating, a weight past that: loading a file builds its model so, and a
-    damaged or crafted config cannot make it allocate terabytes."""
-    previous = getattr(_budget, "left", None)
-    _budget.left = max_numbers
-    try:
-        yield
-    finally:
-        _budget.left = previous
-
-
-def snake_case(class_name: str) -> str:
-    """"InputLayer" -> "input_layer", "Conv2D" -> "conv2d", "LeakyReLU" -> "leaky_re_lu": the
-    base of a layer's automatic name, by Keras's rule (a capital starting a lower-case word, or
-    following a lower-case letter, begins a new word)."""
-    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
+# Whether add_loss was ever called: until then a model's outermost call has no losses to clear.
+_call_losses_added = False
 
 
 def as_shape(shape: Any, what: str) -> tuple[int, ...]:
@@ -82,64 +49,108 @@ def as_shape(shape: Any, what: str) -> tuple[int, ...]:
 
 
 class Layer:
-    """Base class of every layer.
+    """Base class of every layer (and of models, which are layers too).
 
     Args:
         name: the layer's name (default: the snake-case class name, numbered if taken).
+        trainable: whether `fit` updates this layer's weights (and its inner layers').
+        dtype: the dtype of its weights (default: autograd's default float dtype).
+        activity_regularizer: a penalty on the layer's outputs, added to the loss (divided
+            by the batch size, as Keras does).
         input_shape: the shape of one sample (no batch axis); on the first layer of a
-            Sequential it builds the model at once, as in Keras 2.
-        input_dim: Keras 2's short form of ``input_shape=(input_dim,)`` (Keras 3 accepts it too).
-        trainable: whether `fit` updates this layer's weights.
+            Sequential it builds the model at once (``input_dim=n`` is ``input_shape=(n,)``).
+
+    Example (a custom layer, as in Keras's guide):
+        >>> class Linear(nn.layers.Layer):
+        ...     def __init__(self, units=32, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.units = units
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+        ...         self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+        ...     def call(self, inputs):
+        ...         return inputs @ self.w + self.b
+        ...     def get_config(self):
+        ...         return {**super().get_config(), "units": self.units}
+
+    To save and load a model that uses it, decorate the class with
+    ``@nn.saving.register_serializable(package="...")`` (or pass ``custom_objects=`` to
+    ``nn.load_model``).
     """
 
     default_name: Optional[str] = None  # overrides snake_case(class name), e.g. "prelu"
     supports_masking = False  # does the input's mask (see nn.layers.masks) pass to the output?
-    call_takes_mask = False  # set per class: does `call` take a `mask=` argument?
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        LAYER_CLASSES[cls.__name__] = cls
-        cls.call_takes_mask = "mask" in inspect.signature(cls.call).parameters
+        # nn's own classes are known to saved files by class name; a class of your own is known
+        # once decorated with @nn.saving.register_serializable (Keras's rule).
+        if cls.__module__.split(".")[0] == "nn":
+            saving.register_built_in(cls)
 
-    def __init__(self, name: Optional[str] = None, input_shape: Any = None,
-                 trainable: bool = True, input_dim: Optional[int] = None) -> None:
+    def __init__(self, name: Optional[str] = None, trainable: bool = True, dtype: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any) -> None:
+        if name is not None and (not isinstance(name, str) or not name or "/" in name):
+            raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
+        self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
+        input_dim, input_shape = kwargs.pop("input_dim", None), kwargs.pop("input_shape", None)
         if input_dim is not None:
             if input_shape is not None:
                 raise ValueError(f"layer {name or type(self).__name__}: got both input_shape={input_shape!r} "
                                  f"and input_dim={input_dim!r}, which say the same thing; pass only one.")
             input_shape = (input_dim,)
-        if name is not None and (not isinstance(name, str) or not name or "/" in name):
-            raise ValueError(f"a layer name must be a non-empty string without '/', got {name!r}.")
-        self.name = name or unique_name(self.default_name or snake_case(type(self).__name__))
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} {self.name!r} got unknown keyword arguments {sorted(kwargs)}; "
+                            f"check their spelling against the layer's documentation.")
         if not isinstance(trainable, (bool, np.bool_)):
             raise TypeError(f"layer {self.name!r}: trainable takes True or False, got {trainable!r}.")
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)
+        self._dtype = None if dtype is None else str(np.dtype(dtype))
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec: Optional[Shape] = None  # the (None, ...) shape the layer was built for
-        self._trainable: list[ag.Tensor] = []
-        self._non_trainable: list[ag.Tensor] = []
+        self._build_shapes: Any = None  # the shape, or structure of shapes, given to build
+        self._trainable_weights: list[ag.Tensor] = []
+        self._non_trainable_weights: list[ag.Tensor] = []
         self._regularized: list[tuple[ag.Tensor, Callable]] = []
+        self._call_losses: list[ag.Tensor] = []
+        self._inbound_nodes: list[Node] = []
         self.batch_input_shape: Optional[Shape] = (
             None if input_shape is None else (None, *as_shape(input_shape, f"{self.name}: input_shape")))
 
     # ---- to write in subclasses ----------------------------------------------------------------
-    def build(self, input_shape: Shape) -> None:
-        """Create the weights for inputs of `input_shape` (batch axis first, may be None)."""
+    def build(self, input_shape: Any) -> None:
+        """Create the weights for inputs of `input_shape` (batch axis first, None where unknown;
+        a list of shapes for a layer called on a list).
 
-    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
-        raise NotImplementedError(f"{type(self).__name__} must define call(inputs, training=None).")
+        By default a layer whose inner layers are not built yet runs `call` once on a
+        placeholder batch, which builds them (as Keras does).
+        """
+        if any(not layer.built for layer in self._flatten_layers(include_self=False)):
+            placeholder_outputs(self, (symbolic_inputs(input_shape, self.dtype),), {})
+        self.built = True
 
-    def compute_output_shape(self, input_shape: Shape) -> Shape:
-        """The output shape for `input_shape` (default: unchanged)."""
-        return tuple(input_shape)
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs), the layer's math.")
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for `input_shape`. By default found by running `call` on placeholder
+        batches under ``no_grad``; a layer may define it to skip that."""
+        outputs = placeholder_outputs(self, (symbolic_inputs(input_shape, self.dtype),), {})
+        return tree.map_structure(lambda output: output.shape, outputs)
 
     def compute_mask(self, inputs: Any, mask: Any) -> Any:
         """The mask of the output, from the input's (default: passed on if `supports_masking`)."""
         return mask if self.supports_masking else None
 
     def get_config(self) -> dict:
-        """The constructor arguments that rebuild this layer (JSON values only)."""
+        """The constructor arguments that rebuild this layer (JSON values only). A layer of your
+        own whose ``__init__`` takes arguments adds them: ``{**super().get_config(), "units": ...}``."""
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        if self._dtype is not None:
+            config["dtype"] = self._dtype
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self.batch_input_shape is not None:
             config["input_shape"] = list(self.batch_input_shape[1:])
         return config
@@ -149,108 +160,262 @@ class Layer:
         return cls(**config)
 
     # ---- weights -------------------------------------------------------------------------------
-    def add_weight(self, name: str, shape: Sequence[int], initializer: Any = "zeros",
-                   regularizer: Any = None, trainable: bool = True, dtype: Any = None) -> ag.Tensor:
-        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"`` (of the
-        default float dtype unless `dtype` says otherwise, e.g. a count's "int64")."""
-        shape = tuple(int(n) for n in shape)
-        left = getattr(_budget, "left", None)
-        if left is not None:
-            size = math.prod(shape)
-            if size > left:
-                raise WeightBudgetExceeded(f"layer {self.name!r} would create the weight {name!r} of shape {shape} "
-                                           f"({size:,} numbers) with only {left:,} left in its weight budget.")
-            _budget.left = left - size
-        values = initializers.get(initializer)(shape, dtype=ag.get_default_dtype())
-        dtype = ag.get_default_dtype() if dtype is None else dtype
-        weight = ag.Tensor(values, requires_grad=trainable, dtype=dtype, name=f"{self.name}/{name}")
-        (self._trainable if trainable else self._non_trainable).append(weight)
+    def add_weight(self, *args: Any, shape: Optional[Sequence[int]] = None, initializer: Any = None,
+                   dtype: Any = None, trainable: bool = True, regularizer: Any = None,
+                   name: Optional[str] = None) -> ag.Tensor:
+        """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``.
+
+        Args:
+            shape: the weight's shape (default ``()``, a scalar).
+            initializer: a name such as "zeros" or "random_normal", or a callable
+                ``init(shape, dtype)``; default "glorot_uniform" ("zeros" for an integer
+                dtype), as in Keras.
+            dtype: default: the layer's dtype, else autograd's default float dtype.
+            trainable: whether `fit` updates it (False: a statistic such as a running mean).
+            regularizer: a penalty on the weight, added to the training loss.
+            name: default "variable", numbered when taken.
+
+        By position, as in Keras 3: ``add_weight(shape, initializer, dtype)``. The order this
+        project's layers used before, ``add_weight(name, shape, initializer, regularizer)`` with
+        the name first, is understood too.
+        """
+        self._check_initialized()
+        given = {"shape": shape, "initializer": initializer, "dtype": dtype, "regularizer": regularizer, "name": name}
+        order = ("name", "shape", "initializer", "regularizer") if args and isinstance(args[0], str) else \
+            ("shape", "initializer", "dtype")
+        if len(args) > len(order):
+            raise TypeError(f"{type(self).__name__}.add_weight takes at most {len(order)} arguments by position "
+                            f"({', '.join(order)}), got {len(args)}; pass the others by keyword, e.g. trainable=False.")
+        for key, value in zip(order, args):
+            if given[key] is not None:
+                raise TypeError(f"{type(self).__name__}.add_weight got {key} both by position and by keyword.")
+            given[key] = value
+        shape = () if given["shape"] is None else tuple(int(n) for n in given["shape"])
+        dtype = np.dtype(given["dtype"] or self.dtype)
+        initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
+        name, regularizer = given["name"], given["regularizer"]
+        spend_budget(self.name, name, shape)
+        filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
+        values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
+        taken = {w.name for w in self._trainable_weights + self._non_trainable_weights}
+        full_name = base = f"{self.name}/{name or 'variable'}"
+        number = 0
+        while full_name in taken:  # a second unnamed weight is "variable_1", and so on
+            number += 1
+            full_name = f"{base}_{number}"
+        weight = ag.Tensor(values, requires_grad=trainable, dtype=dtype, name=full_name)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
         return weight
 
     @property
-    def trainable_weights(self) -> list[ag.Tensor]:
-        return list(self._trainable) if self.trainable else []
+    def dtype(self) -> str:
+        """The dtype of the layer's weights: the one given, else autograd's default float dtype."""
+        return self._dtype or str(np.dtype(ag.get_default_dtype()))
 
     @property
-    def non_trainable_weights(self) -> list[ag.Tensor]:
-        return list(self._non_trainable) + ([] if self.trainable else list(self._trainable))
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freeze or unfreeze this layer and every inner layer (as Keras does)."""
+        for layer in self._flatten_layers():
+            layer._trainable = bool(value)
 
     @property
     def weights(self) -> list[ag.Tensor]:
-        """Every weight, in creation order (trainable first), as save/load expect."""
-        return list(self._trainable) + list(self._non_trainable)
+        """Every weight, this layer's first (trainable, then not), then its inner layers' in
+        order; a layer shared in two places counts once."""
+        return _unique(w for layer in self._flatten_layers()
+                       for w in layer._trainable_weights + layer._non_trainable_weights)
+
+    @property
+    def trainable_weights(self) -> list[ag.Tensor]:
+        if not self.trainable:
+            return []
+        return _unique(w for layer in self._flatten_layers() if layer.trainable for w in layer._trainable_weights)
+
+    @property
+    def non_trainable_weights(self) -> list[ag.Tensor]:
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weight arrays."""
+        """Copies of the weight arrays, in the order of `weights`."""
         return [w.data.copy() for w in self.weights]
 
     def set_weights(self, arrays: Sequence[np.ndarray]) -> None:
         """Overwrite the weights in place (same order and shapes as `get_weights`)."""
         weights = self.weights
         if len(arrays) != len(weights):
-            raise ValueError(f"layer {self.name!r} has {len(weights)} weights but was given "
-                             f"{len(arrays)} arrays.")
+            raise ValueError(f"{self._kind} {self.name!r} has {len(weights)} weight arrays but was given "
+                             f"{len(arrays)}; pass one array per weight, in the order of get_weights().")
         for weight, array in zip(weights, arrays):
             array = np.asarray(array)
             if array.shape != weight.shape:
-                raise ValueError(f"layer {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
+                raise ValueError(f"{self._kind} {self.name!r}: weight {weight.name!r} has shape {weight.shape} "
                                  f"but the new value has shape {array.shape}.")
             weight.data = array.astype(weight.dtype, copy=False)  # copied into the weight's array
 
+    # ---- losses --------------------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar Tensor to the training loss; call it inside `call` (e.g. an activity
+        penalty). The losses of a call replace those of the previous one."""
+        global _call_losses_added
+        for value in tree.flatten(loss):
+            if not isinstance(value, ag.Tensor):
+                raise TypeError(f"{self._kind} {self.name!r}: add_loss takes Tensors computed in call(), got "
+                                f"{type(value).__name__}.")
+            self._call_losses.append(value if value.ndim == 0 else ag.sum(value))
+            _call_losses_added = True
+
     @property
     def losses(self) -> list[ag.Tensor]:
-        """The regularization penalties of this layer's weights, as scalar Tensors (recorded)."""
-        return [regularizer(weight) for weight, regularizer in self._regularized]
+        """The losses added by the last call (this layer's and its inner layers'), then the
+        penalties of every regularized weight, as scalar Tensors (recorded)."""
+        layers = self._flatten_layers()
+        added = [loss for layer in layers for loss in layer._call_losses]
+        penalties, seen = [], set()
+        for layer in layers:
+            for weight, regularizer in layer._regularized:
+                if id(weight) not in seen:
+                    seen.add(id(weight))
+                    penalties.append(regularizer(weight))
+        return added + penalties
+
+    def _clear_losses(self) -> None:
+        for layer in self._flatten_layers():
+            layer._call_losses.clear()
+
+    # ---- inner layers --------------------------------------------------------------------------
+    def _tracked_layers(self) -> list["Layer"]:
+        """The layers held in this layer's attributes (also in lists, tuples, dicts), in order."""
+        return tracking.tracked_layers(self, Layer)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        tracking.forget(self)  # the attribute may now hold (or no longer hold) a layer
+
+    def _flatten_layers(self, include_self: bool = True) -> list["Layer"]:
+        """This layer (optionally) and every layer inside it, depth first, each once."""
+        ordered = tracking.flatten(self, Layer)
+        return ordered if include_self else ordered[1:]
 
     # ---- running ---------------------------------------------------------------------------------
-    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        """Build on the first call, then run `call`. A mask attached to the inputs goes to
-        ``call(mask=...)`` when `call` takes one, and `compute_mask` attaches the output's."""
-        if _several_inputs(inputs):  # [query, value] for Attention
-            inputs = [to_tensor(x) for x in inputs]
-            if not self.built:
-                self.build_for([(None, *x.shape[1:]) for x in inputs])
-        else:
-            inputs = to_tensor(inputs)
-            if not self.built:
-                self.build_for((None, *inputs.shape[1:]))
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_initialized()
+        if not args:
+            raise TypeError(f"{self._kind} {self.name!r} was called without inputs; pass them first: layer(x).")
+        if has_keras_tensor(args, kwargs):
+            return self._symbolic_call(args, kwargs)
+        args = (to_tensors(args[0]), *args[1:])
+        if not self.built:
+            self.build_for(tree.map_structure(lambda t: (None, *t.shape[1:]), args[0]))
+        training = resolve_training(kwargs.pop("training", None))
         mask = kwargs.get("mask")
         if mask is None:
-            mask = masks_of(inputs)
-        if self.call_takes_mask:
+            mask = masks_of(args[0])  # attached by the layer that made the inputs
+        if "mask" in call_arguments(type(self)):
             kwargs["mask"] = mask
         elif any_mask(mask) and not self.supports_masking:
             warnings.warn(f"layer {self.name!r} ({type(self).__name__}) does not support masking, so the "
-                          f"mask of its input stops here: later layers will count padded steps.",
-                          stacklevel=2)
-        with ag.name_scope(self.name):
-            outputs = self.call(inputs, *args, **kwargs)
-        output_mask = self.compute_mask(inputs, mask)
+                          f"mask of its input stops here: later layers will count padded steps.", stacklevel=2)
+        kwargs = call_kwargs(self, kwargs, training)
+        if not in_call() and _call_losses_added:
+            self._clear_losses()  # the losses of the last call, as Keras keeps them
+        with calling(training), ag.name_scope(self.name):
+            outputs = self.call(*args, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_penalty(outputs)
+        output_mask = self.compute_mask(args[0], mask)
         if output_mask is not None:
             attach_masks(outputs, output_mask)
         return outputs
 
-    def build_for(self, input_shape: Shape) -> Shape:
-        """Build once for `input_shape` (batch axis first; a list of shapes for a list of inputs)
-        and return the output shape."""
-        several = isinstance(input_shape, list)
-        input_shape = [tuple(s) for s in input_shape] if several else tuple(input_shape)
+    def _add_activity_penalty(self, outputs: Any) -> None:
+        for output in tree.flatten(outputs):
+            if isinstance(output, ag.Tensor):
+                penalty = self.activity_regularizer(output)
+                self.add_loss(penalty / output.shape[0] if output.ndim > 0 and output.shape[0] else penalty)
+
+    def build_for(self, input_shape: Any) -> None:
+        """Build once, for inputs of `input_shape` (batch axis first, or a structure of shapes)."""
         if not self.built:
+            input_shape = tree.map_shape_structure(tuple, input_shape)
             self.build(input_shape)
-            self.input_spec = input_shape if several else (None, *input_shape[1:])
+            self._build_shapes = input_shape
+            self.input_spec = (None, *input_shape[1:]) if tree.is_shape(input_shape) else None
             self.built = True
-        return self.compute_output_shape(input_shape)
+
+    def get_build_config(self) -> Optional[dict]:
+        """The input shape the layer was built for, as JSON values (None before it is built)."""
+        if not self.built or self._build_shapes is None:
+            return None
+        return {"input_shape": tree.map_shape_structure(list, self._build_shapes)}
+
+    def build_from_config(self, config: Optional[dict]) -> None:
+        """Build from `get_build_config()`, so the weights exist before they are loaded."""
+        if config and config.get("input_shape") is not None:
+            self.build_for(config["input_shape"])
+
+    def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        """Record a `Node`: the output KerasTensors' shapes come from compute_output_shape (or a
+        placeholder run of call when the layer does not define it)."""
+        first = args[0]
+        if not all(isinstance(leaf, KerasTensor) for leaf in tree.flatten(first)):
+            raise TypeError(f"{self._kind} {self.name!r} was called on KerasTensors mixed with values "
+                            f"({tree.describe(first)}); in a functional model every input must come from "
+                            f"nn.Input or from another layer.")
+        shapes = tree.map_structure(lambda t: t.shape, first)
+        if not self.built:
+            self.build_for(shapes)
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            outputs = tree.map_shape_structure(lambda shape: KerasTensor(shape, self.dtype),
+                                               self.compute_output_shape(shapes))
+        else:
+            outputs = tree.map_structure(lambda spec: KerasTensor(spec.shape, spec.dtype),
+                                         placeholder_outputs(self, args, kwargs))
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    @property
+    def input(self) -> Any:
+        """The KerasTensor(s) this layer was first called on in a functional model."""
+        return self._first_node("input").call_args[0]
+
+    @property
+    def output(self) -> Any:
+        """The KerasTensor(s) this layer returned the first time it was called in a functional
+        model, e.g. for ``nn.Model(model.input, model.get_layer("hidden").output)``."""
+        return self._first_node("output").outputs
+
+    def _first_node(self, what: str) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(f"{self._kind} {self.name!r} has never been called on a KerasTensor, so it has no "
+                                 f"{what} yet; call it on nn.Input(...) (or on another layer's output) first.")
+        return self._inbound_nodes[0]
+
+    def _check_initialized(self) -> None:
+        if "_inbound_nodes" not in vars(self):
+            raise RuntimeError(f"{type(self).__name__}.__init__ did not call super().__init__(**kwargs); call it "
+                               f"first, before creating weights or inner layers.")
+
+    @property
+    def _kind(self) -> str:
+        return "layer"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
 
 
-def _several_inputs(inputs: Any) -> bool:
-    """A list or tuple of Tensors or arrays is several inputs; nested lists of numbers are one."""
-    return (isinstance(inputs, (list, tuple)) and len(inputs) > 0
-            and all(isinstance(x, (ag.Tensor, np.ndarray)) for x in inputs))
+def _unique(weights: Iterator[ag.Tensor]) -> list[ag.Tensor]:
+    """The weights in order, each once (a shared layer's are reached twice)."""
+    unique: dict[int, ag.Tensor] = {}
+    for weight in weights:
+        unique.setdefault(id(weight), weight)
+    return list(unique.values())

@@ -1,4 +1,4 @@
-"""The core layers: Dense, Activation, Dropout, Flatten and the Input marker."""
+"""The core layers: Dense, Activation, Dropout, Flatten, and `Input`, a model's symbolic input."""
 from __future__ import annotations
 
 import math
@@ -9,6 +9,7 @@ import numpy as np
 import autograd as ag
 from nn import activations, initializers, regularizers
 from nn.layers.base import Layer, Shape, as_shape
+from nn.layers.node import KerasTensor, Node
 from nn.utils import check_seed, get_rng
 
 
@@ -58,11 +59,11 @@ class Dense(Layer):
         if in_features is None or len(input_shape) < 2:
             raise ValueError(f"Dense layer {self.name!r} needs inputs of shape (batch, features) with a "
                              f"known number of features, got {input_shape}.")
-        self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+        self.kernel = self.add_weight(shape=(in_features, self.units), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
-                                        self.bias_regularizer)
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, name="bias")
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         in_features = self.kernel.shape[0]
@@ -98,8 +99,11 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
-    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+    def call(self, inputs: ag.Tensor) -> ag.Tensor:
         return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
@@ -139,6 +143,9 @@ class Dropout(Layer):
         mask = keep.astype(inputs.dtype) * inputs.dtype.type(1.0 / (1.0 - self.rate))
         return inputs * mask
 
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
+
     def mask_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of the keep/drop mask for inputs of `input_shape`."""
         if self.noise_shape is None:
@@ -156,7 +163,7 @@ class Dropout(Layer):
 class Flatten(Layer):
     """Reshape each sample to one axis: ``(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)``."""
 
-    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+    def call(self, inputs: ag.Tensor) -> ag.Tensor:
         return inputs.reshape((inputs.shape[0], -1))
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -165,25 +172,54 @@ class Flatten(Layer):
 
 
 class InputLayer(Layer):
-    """Marks the shape of one input sample; made by `Input(shape=...)`, it does no math."""
+    """The layer behind `Input`: it holds the shape of one sample and makes the model's symbolic
+    input (`output`, a KerasTensor); it does no math.
 
-    def __init__(self, shape: Any = None, **kwargs: Any) -> None:
-        if shape is None and kwargs.get("input_shape") is None:
+    Args:
+        shape: the shape of one sample, without the batch axis.
+        batch_size: a fixed batch size (default None: any).
+        dtype: the dtype of the data it takes (default: autograd's default float dtype).
+        batch_shape: the shape with the batch axis, instead of shape and batch_size.
+    """
+
+    def __init__(self, shape: Any = None, batch_size: Optional[int] = None, dtype: Any = None,
+                 batch_shape: Any = None, **kwargs: Any) -> None:
+        if shape is None and batch_shape is None:
+            shape = kwargs.pop("input_shape", None)
+        if shape is None and batch_shape is None:
             raise ValueError("Input needs shape=, the shape of one sample without the batch axis, "
                              "e.g. Input(shape=(64,)).")
-        kwargs.setdefault("input_shape", shape)
+        if batch_shape is not None:
+            batch_size, shape = batch_shape[0], batch_shape[1:]
         # What the data fed to a model is called in pictures of its graph: the name given, else x.
         self.tensor_name = kwargs.get("name") or "x"
-        super().__init__(**kwargs)
+        super().__init__(input_shape=shape, dtype=dtype, **kwargs)
         self.shape = as_shape(self.batch_input_shape[1:], f"Input {self.name!r}: shape")
+        self.batch_shape: Shape = (batch_size, *self.shape)
+        self.built = True
+        Node(self, outputs=KerasTensor(self.batch_shape, self.dtype, name=self.name))
 
-    def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
+    def call(self, inputs: ag.Tensor) -> ag.Tensor:
         return inputs
 
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
+
     def get_config(self) -> dict:
-        return {"name": self.name, "shape": list(self.shape)}
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "name": self.name}
 
 
-def Input(shape: Any, name: Optional[str] = None) -> InputLayer:  # noqa: N802  (Keras's name)
-    """The input of a model: ``Sequential([Input(shape=(64,)), Dense(10)])`` builds at once."""
-    return InputLayer(shape=shape, name=name)
+def Input(shape: Any = None, batch_size: Optional[int] = None, dtype: Any = None, batch_shape: Any = None,
+          name: Optional[str] = None) -> KerasTensor:  # noqa: N802  (Keras's name)
+    """A model's input: a KerasTensor of shape ``(batch_size, *shape)``, without values.
+
+    Call layers on it to build a functional model, ``nn.Model(inputs, outputs)``; or start a
+    Sequential with it, ``Sequential([Input(shape=(64,)), Dense(10)])``, which then builds at once.
+
+    Example:
+        >>> inputs = Input(shape=(4,), name="features")
+        >>> outputs = Dense(2)(inputs)
+        >>> outputs.shape
+        (None, 2)
+    """
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name).output

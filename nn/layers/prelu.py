@@ -41,7 +41,8 @@ class PReLU(Layer):
             alpha_shape[axis - 1] = 1
         if None in alpha_shape:
             raise ValueError(f"PReLU layer {self.name!r} needs known sample dimensions, got {input_shape}.")
-        self.alpha = self.add_weight("alpha", alpha_shape, self.alpha_initializer, self.alpha_regularizer)
+        self.alpha = self.add_weight(shape=alpha_shape, initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer, name="alpha")
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         return ag.where(inputs > 0, inputs, self.alpha * inputs)

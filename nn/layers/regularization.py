@@ -98,23 +98,19 @@ class ActivityRegularization(Layer):
     Args:
         l1, l2: the penalty's factors (non-negative).
 
-    The penalty of the latest call is in `losses`, which a model adds to its training loss.
+    The penalty of the latest call is in `losses` (through `add_loss`), which a model adds to
+    its training loss.
     """
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.regularizer = regularizers.L1L2(l1=l1, l2=l2)
         self.l1, self.l2 = self.regularizer.l1, self.regularizer.l2
-        self.activity_loss: Optional[ag.Tensor] = None
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         penalty = self.regularizer(inputs)
-        self.activity_loss = penalty / float(inputs.shape[0]) if inputs.ndim else penalty
+        self.add_loss(penalty / float(inputs.shape[0]) if inputs.ndim else penalty)
         return inputs
-
-    @property
-    def losses(self) -> list[ag.Tensor]:
-        return super().losses + ([] if self.activity_loss is None else [self.activity_loss])
 
     def get_config(self) -> dict:
         return {**super().get_config(), "l1": self.l1, "l2": self.l2}

@@ -21,6 +21,7 @@ from nn.losses.loss import (REDUCTIONS, Loss, LossFunctionWrapper, per_sample_lo
                             reduce_weighted_values)
 from nn.losses.loss_classes import (LOSS_CLASSES, BinaryCrossentropy, CategoricalCrossentropy, Huber,
                                     MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy)
+from nn import saving
 from nn.utils import config_of, from_config, lookup, type_name
 
 _FUNCTIONS: dict[str, LossFunction] = {
@@ -49,6 +50,8 @@ def get(identifier: Union[str, dict, type, LossFunction, Loss, None]) -> Union[L
         found = lookup({**_FUNCTIONS, **_CLASSES}, identifier, "loss")
         return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
+        if "registered_name" in identifier:  # a loss of your own, as `serialize` wrote it
+            return saving.deserialize_custom(identifier)
         return from_config(_CLASSES, identifier, "loss")
     if isinstance(identifier, type):
         return _instantiate(identifier)
@@ -64,7 +67,10 @@ def deserialize(config: Union[str, dict]) -> Union[LossFunction, Loss]:
 
 
 def serialize(loss: Union[LossFunction, Loss, None]) -> Union[str, dict, None]:
-    """A function's registered name, or {"class_name", "config"} for a loss object; None for None."""
+    """A built-in function's name, {"class_name", "config"} for a built-in loss object, None for
+    None; a loss of your own as `nn.saving.serialize_custom` describes it (its name and, if
+    decorated with `nn.saving.register_serializable`, its registered name), which `get` finds
+    again among the registered objects or a load's ``custom_objects``."""
     if loss is None:
         return None
     if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES:
@@ -72,9 +78,7 @@ def serialize(loss: Union[LossFunction, Loss, None]) -> Union[str, dict, None]:
     for name, fn in _FUNCTIONS.items():
         if fn is loss:
             return name
-    raise ValueError(f"cannot serialize the custom loss {getattr(loss, '__name__', loss)!r}: only "
-                     f"built-in losses can be restored from a saved config "
-                     f"({', '.join(sorted({**_FUNCTIONS, **_CLASSES}))}).")
+    return saving.serialize_custom(loss)
 
 
 __all__ = [

@@ -18,7 +18,7 @@ from typing import Any, Optional
 import numpy as np
 
 import autograd as ag
-from nn.layers.base import snake_case
+from nn.layers.naming import snake_case
 from nn.losses.functions import PER_SAMPLE, LossFunction
 from nn.utils import to_tensor
 

@@ -19,13 +19,14 @@ from nn.metrics.confusion_metrics import AUC, Precision, Recall
 from nn.metrics.f_score_metrics import F1Score, FBetaScore
 from nn.metrics.probabilistic_metrics import (BinaryCrossentropy, CategoricalCrossentropy,
                                               SparseCategoricalCrossentropy)
+from nn.metrics.reduction_metrics import Mean
 from nn.metrics.registry import deserialize, get, resolve, serialize
 from nn.metrics.regression_metrics import (MeanAbsoluteError, MeanSquaredError,
                                            RootMeanSquaredError, mae, mean_absolute_error,
                                            mean_squared_error, mse)
 
 __all__ = [
-    "Metric", "MeanMetricWrapper", "CompiledMetrics", "Accuracy", "BinaryAccuracy",
+    "Metric", "MeanMetricWrapper", "Mean", "CompiledMetrics", "Accuracy", "BinaryAccuracy",
     "CategoricalAccuracy", "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
     "SparseTopKCategoricalAccuracy", "BinaryCrossentropy", "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy", "MeanSquaredError", "MeanAbsoluteError",

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 import autograd as ag
-from nn.layers.base import snake_case, unique_name
+from nn.layers.naming import snake_case, unique_name
 from nn.losses.loss import same_rank
 
 Result = Union[float, np.ndarray]

@@ -32,11 +32,12 @@ class CompiledMetrics:
     Args:
         metrics: names ("accuracy", "auc", ...), Metric objects or classes, functions
             `fn(y_true, y_pred)`, or saved configs; unknown names fail here, at compile.
+        prefix: put before each log name (a model's output name and "_" when it has several).
     """
 
-    def __init__(self, metrics: Sequence[Any]) -> None:
+    def __init__(self, metrics: Sequence[Any], prefix: str = "") -> None:
         self._prepared = [prepare(metric) for metric in metrics]
-        self.names = unique_names([history_name(metric) for metric in self._prepared])
+        self.names = [prefix + name for name in unique_names([history_name(metric) for metric in self._prepared])]
         self._metrics: Optional[list[Metric]] = None
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:

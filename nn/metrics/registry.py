@@ -24,6 +24,7 @@ from nn.metrics.probabilistic_metrics import (BinaryCrossentropy, CategoricalCro
 from nn.metrics.regression_metrics import (MeanAbsoluteError, MeanSquaredError,
                                            RootMeanSquaredError, mean_absolute_error,
                                            mean_squared_error)
+from nn import saving
 from nn.utils import config_of, from_config, type_name
 
 METRIC_CLASSES: tuple[type, ...] = (
@@ -85,6 +86,8 @@ def get(identifier: Optional[Identifier]) -> Union[Metric, Callable[..., Any], N
     if isinstance(identifier, str):
         return _find(identifier)()
     if isinstance(identifier, dict):
+        if "registered_name" in identifier:  # a metric of your own, as `serialize` wrote it
+            return saving.deserialize_custom(identifier)
         return from_config(_CLASSES, identifier, "metric")
     if isinstance(identifier, type):
         if not issubclass(identifier, Metric):
@@ -138,16 +141,16 @@ def resolve(prepared: Union[str, Metric, Callable[..., Any]], y_true: Any, y_pre
 
 def serialize(metric: Union[str, Metric, Callable[..., Any], None]) -> Union[str, dict, None]:
     """A name as is, {"class_name", "config"} for a built-in Metric, a built-in function's name;
-    `get`/`prepare` turn each back into the same metric. None for None."""
+    `get`/`prepare` turn each back into the same metric. None for None. A metric of your own is
+    described by `nn.saving.serialize_custom` and found again among the registered objects or a
+    load's ``custom_objects``."""
     if metric is None or isinstance(metric, str):
         return metric
     if isinstance(metric, Metric) and type(metric).__name__ in _CLASSES:
         return config_of(type(metric).__name__, metric.get_config())
     if metric is accuracy or metric in _FUNCTION_CLASSES:
         return metric.__name__
-    name = getattr(metric, "name", None) or getattr(metric, "__name__", None) or repr(metric)
-    raise ValueError(f"cannot serialize the custom metric {name!r}: only built-in metrics can be "
-                     f"restored from a saved config ({', '.join(sorted(_CLASSES))}, or their names).")
+    return saving.serialize_custom(metric)
 
 
 def deserialize(config: Union[str, dict]) -> Union[str, Metric]:

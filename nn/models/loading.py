@@ -1,25 +1,25 @@
-"""`load_model` and `load_weights`: rebuild a model saved by ``model.save``, beside the model
-classes it builds.
+"""`load_model`, `load_weights` and `model_from_json`: rebuild a model saved by ``model.save``
+(or described by ``model.to_json``), beside the model classes it builds.
 
 `nn.saving.read` checks the file and its config's schema before anything is allocated. Then,
-still before building: every layer and model class the architecture names must be registered.
-The model is built under a weight budget of what the file holds (`nn.layers.base.weight_budget`),
-so a config cannot make building allocate more than the file's own weights; building, compiling
-and restoring the optimizer state each turn any failure into a `ModelFileError` naming the file
-and the part.
+still before building: every layer and model class the architecture names must be known (built
+in, registered with ``@nn.saving.register_serializable``, or given in ``custom_objects``). The
+model is built under a weight budget of what the file holds (`nn.layers.base.weight_budget`), so
+a config cannot make building allocate more than the file's own weights; building, compiling and
+restoring the optimizer state each turn any failure into a `ModelFileError` naming the file and
+the part.
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import reprlib
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from nn import saving
-from nn.layers import get as get_layer_class
-from nn.layers.base import WeightBudgetExceeded, weight_budget
 from nn.interop import keras_archive, keras_weights
-from nn.models.registry import get_model_class
+from nn.layers.naming import WeightBudgetExceeded, weight_budget
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
 from nn.saving.schema import weight_count
@@ -28,19 +28,23 @@ from nn.saving.schema import weight_count
 DEFAULT_MODEL_CLASS = "Sequential"
 
 
-def load_model(filepath: Any, compile: bool = True, *, limits: Optional[LoadLimits] = None) -> Any:
+def load_model(filepath: Any, custom_objects: Optional[Mapping[str, Any]] = None, compile: bool = True, *,
+               limits: Optional[LoadLimits] = None) -> Any:
     """The model saved at `filepath` by ``model.save``: same layers, weights, compile settings
     and optimizer state, so it predicts identically and resumes training where it stopped.
 
     Args:
         filepath: the file ``model.save`` wrote.
-        compile: restore the compile settings and optimizer state too.
+        custom_objects: ``{name: class or function}`` for layers, models, losses and metrics of
+            your own that were not decorated with ``@nn.saving.register_serializable``.
+        compile: restore the compile settings and optimizer state too. False loads the model
+            without them, e.g. when a custom loss is not at hand.
         limits: what the file may ask for (`nn.saving.LoadLimits`); raise one to load a bigger
             file that you trust, e.g. ``limits=nn.saving.LoadLimits(max_parameters=2**31)``.
 
     A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) loads as a
-    Sequential model of supported layers with its weights and compile settings (a fresh optimizer
-    state: Keras's optimizer variables are not read).
+    model of supported layers with its weights and compile settings (a fresh optimizer state:
+    Keras's optimizer variables are not read).
 
     Raises:
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
@@ -57,17 +61,17 @@ def load_model(filepath: Any, compile: bool = True, *, limits: Optional[LoadLimi
     if config["kind"] != "model":
         raise ModelFileError(f"{path!r} holds only weights (written by save_weights); build the model in code "
                              f"and call model.load_weights({path!r}) instead of load_model.")
-    model_class = _model_class(str(config.get("model_class", DEFAULT_MODEL_CLASS)), path)
-    _check_layer_classes(config["model_config"], path)
-    with _rebuilding(path, "architecture", config):
-        model = model_class.from_config(config["model_config"])
-    saving.assign_weights(model, config, arrays, path)
-    if compile and config.get("compile_config"):
-        with _rebuilding(path, "compile settings", config):
-            model.compile_from_config(config["compile_config"])
-        if config.get("optimizer_state") is not None:
-            with _rebuilding(path, "optimizer state", config):
-                model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
+    with saving.custom_object_scope(custom_objects):
+        model_class = _known_class(str(config.get("model_class", DEFAULT_MODEL_CLASS)), config.get("registered_name"),
+                                   path, "model class")
+        _check_layer_classes(config["model_config"], path)
+        with _rebuilding(path, "architecture", config):
+            model = model_class.from_config(config["model_config"])
+            if not model.built:
+                model.build_from_config(config.get("build_config"))
+        saving.assign_weights(model, config, arrays, path)
+        if compile and config.get("compile_config"):
+            _compile(model, config, arrays, path)
     return model
 
 
@@ -79,23 +83,47 @@ def load_weights(model: Any, filepath: Any, limits: Optional[LoadLimits] = None)
     config, arrays = saving.read(path, limits)
     if not model.built:
         saved_input = (config.get("model_config") or {}).get("input_shape")
-        if saved_input is None:
+        if not config.get("build_config") and saved_input is None:
             raise ValueError(f"model {model.name!r} is not built yet, so it has no weights to load into; "
                              f"call model.build((None, features)) or run it on data first.")
         with _rebuilding(path, "input shape", config):
-            model.build((None, *saved_input))
+            if config.get("build_config"):
+                model.build_from_config(config["build_config"])
+            else:
+                model.build((None, *saved_input))
     saving.assign_weights(model, config, arrays, path)
 
 
-def _model_class(name: str, path: str) -> type:
+def model_from_json(json_string: str, custom_objects: Optional[Mapping[str, Any]] = None) -> Any:
+    """The model (architecture only, new weights) that ``model.to_json()`` described."""
+    described = json.loads(json_string)
+    with saving.custom_object_scope(custom_objects):
+        model_class = saving.find_object(described["class_name"], described.get("registered_name"), kind="model class")
+        return model_class.from_config(described["config"])
+
+
+def _compile(model: Any, config: dict, arrays: dict, path: str) -> None:
+    """Restore the compile settings and the optimizer state a file holds."""
     try:
-        return get_model_class(name)
+        with _rebuilding(path, "compile settings", config):
+            model.compile_from_config(config["compile_config"])
+    except ModelFileError as error:
+        raise ModelFileError(f"{error} To load the model without its compile settings (e.g. a custom loss "
+                             f"that is not at hand), pass compile=False.") from None
+    if config.get("optimizer_state") is not None:
+        with _rebuilding(path, "optimizer state", config):
+            model.optimizer.load_state_dict(saving.insert_arrays(config["optimizer_state"], arrays, path))
+
+
+def _known_class(class_name: str, registered: Optional[str], path: str, kind: str) -> Any:
+    try:
+        return saving.find_object(class_name, registered, kind=kind)
     except ValueError as error:
-        raise ModelFileError(f"{path!r}: {error} Define (import) the model class before loading.") from None
+        raise ModelFileError(f"{path!r}: {error}") from None
 
 
 def _check_layer_classes(model_config: dict, path: str) -> None:
-    """Every entry of every ``"layers"`` list (nested models' too) names a registered class."""
+    """Every entry of every ``"layers"`` list (nested models' too) names a known class."""
     pending: list[Any] = [model_config]
     while pending:
         item = pending.pop()
@@ -105,13 +133,9 @@ def _check_layer_classes(model_config: dict, path: str) -> None:
                         and isinstance(entry.get("config", {}), dict)):
                     raise unreadable(path, f"in its config, each layer should be an object with a 'class_name' "
                                            f"string and a 'config' object, but one is {reprlib.repr(entry)}")
-                try:
-                    get_layer_class(entry["class_name"])
-                except ValueError as error:
-                    try:
-                        get_model_class(entry["class_name"])  # a nested model
-                    except ValueError:
-                        raise ModelFileError(f"{path!r}: {error}") from None
+                registered = entry.get("registered_name")
+                _known_class(entry["class_name"], registered if isinstance(registered, str) else None, path,
+                             "layer class")
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
@@ -145,7 +169,7 @@ def _load_keras_archive(path: str, compile: bool) -> Any:
     compile_config = config.pop("compile_config")
     with weights:
         try:
-            model = get_model_class("Sequential").from_config(config)
+            model = saving.built_in("Sequential").from_config(config)
         except (TypeError, KeyError, AttributeError) as error:
             raise ValueError(f"{path!r}: its architecture does not fit chainrule's layer classes ({error}).") from None
         if not model.built:

@@ -90,9 +90,14 @@ def _check_weight_specs(specs: Any, path: str) -> None:
 def _check_model(config: dict, path: str, limits: LoadLimits) -> None:
     _expect(isinstance(config.get("model_class", ""), str), path, "model_class", "a class name",
             config.get("model_class"))
+    _expect(config.get("registered_name") is None or isinstance(config["registered_name"], str), path,
+            "registered_name", "a 'package>name' string or null", config.get("registered_name"))
     model_config = config.get("model_config")
-    _expect(isinstance(model_config, dict) and isinstance(model_config.get("layers"), list), path,
-            "model_config", "an object with a 'layers' list", model_config)
+    _expect(isinstance(model_config, dict) and isinstance(model_config.get("layers", []), list), path,
+            "model_config", "an object (whose 'layers', if any, is a list)", model_config)
+    build_config = config.get("build_config")
+    _expect(build_config is None or isinstance(build_config, dict), path, "build_config", "an object or null",
+            build_config)
     layers = count_layers(model_config)
     if layers > limits.max_layers:
         raise over_limit(path, f"has {layers:,} layers", "max_layers", limits.max_layers, layers)
@@ -102,8 +107,9 @@ def _check_model(config: dict, path: str, limits: LoadLimits) -> None:
         optimizer = compile_config.get("optimizer")
         _expect(isinstance(optimizer, dict) and isinstance(optimizer.get("class_name"), str), path,
                 "compile_config.optimizer", "an object with a 'class_name' string", optimizer)
-        _expect(compile_config.get("metrics") is None or isinstance(compile_config["metrics"], list), path,
-                "compile_config.metrics", "a list or null", compile_config.get("metrics"))
+        _expect(compile_config.get("metrics") is None or isinstance(compile_config["metrics"], (list, dict)), path,
+                "compile_config.metrics", "a list, an object (one entry per output) or null",
+                compile_config.get("metrics"))
     if config.get("optimizer_state") is not None:
         _check_optimizer_state(config["optimizer_state"], path)
 

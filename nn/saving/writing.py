@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nn.saving.file_format import CONFIG_KEY, FORMAT, VERSION, as_path, temporary_path
+from nn.saving.registry import is_built_in, registered_name
 
 
 def save_model(model: Any, filepath: Any) -> None:
@@ -22,7 +23,9 @@ def save_model(model: Any, filepath: Any) -> None:
     arrays: dict[str, np.ndarray] = {}
     config = {"format": FORMAT, "version": VERSION, "kind": "model",
               "model_class": type(model).__name__, "model_config": model.get_config(), "weights": _weight_specs(model, arrays),
-              "compile_config": model.get_compile_config(), "optimizer_state": None}
+              "compile_config": model.get_compile_config(), "optimizer_state": None,
+              "registered_name": None if is_built_in(type(model)) else registered_name(type(model)),
+              "build_config": model.get_build_config()}
     if model.compiled and model.optimizer.param_groups:
         optimizer_arrays: dict[str, np.ndarray] = {}
         config["optimizer_state"] = _extract_arrays(model.optimizer.state_dict(), optimizer_arrays)

@@ -206,8 +206,19 @@ def test_serialize_round_trips():
     restored = losses.get(config)
     assert isinstance(restored, losses.CategoricalCrossentropy)
     assert restored.get_config() == original.get_config()
-    with pytest.raises(ValueError, match="custom loss"):
-        losses.serialize(lambda t, p: p)
+
+
+
+def test_a_loss_of_your_own_is_saved_by_name_and_found_through_custom_objects():
+    def squared_gap(y_true, y_pred):
+        return ag.mean((y_pred - y_true) ** 2)
+
+    config = losses.serialize(squared_gap)
+    assert config == {"class_name": "function", "config": "squared_gap", "registered_name": None}
+    with pytest.raises(ValueError, match="unknown function 'squared_gap'.*register_serializable.*custom_objects"):
+        losses.get(config)
+    with nn.saving.custom_object_scope({"squared_gap": squared_gap}):
+        assert losses.get(config) is squared_gap
 
 
 def test_none_serializes_to_none():

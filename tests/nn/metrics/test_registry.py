@@ -71,11 +71,16 @@ def test_serialize_round_trips(metric):
             metrics.resolve(metric, np.ones(2), np.ones(2)).name
 
 
-def test_custom_metric_cannot_be_serialized():
-    with pytest.raises(ValueError, match="custom metric"):
-        metrics.serialize(lambda t, p: 0.0)
-    with pytest.raises(ValueError, match="custom metric 'mean'"):
-        metrics.serialize(metrics.MeanMetricWrapper(np.mean, name="mean"))
+def test_a_metric_of_your_own_is_saved_by_name_and_found_through_custom_objects():
+    def hit_rate(y_true, y_pred):
+        return np.mean(np.round(y_pred) == y_true)
+
+    config = metrics.serialize(hit_rate)
+    assert config == {"class_name": "function", "config": "hit_rate", "registered_name": None}
+    with pytest.raises(ValueError, match="unknown function 'hit_rate'.*register_serializable"):
+        metrics.get(config)
+    with nn.saving.custom_object_scope({"hit_rate": hit_rate}):
+        assert metrics.get(config) is hit_rate
 
 
 def test_none_serializes_to_none():

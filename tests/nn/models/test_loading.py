@@ -42,7 +42,7 @@ def test_layer_entries_and_class_names_are_checked_before_building(crafted):
                "each layer should be an object with a 'class_name' string and a 'config' object")
     load_fails(crafted(lambda c: c["model_config"]["layers"][1].update(config=[1])), "'config' object")
     load_fails(crafted(lambda c: c["model_config"]["layers"][2].update(class_name="os.system")),
-               "unknown layer class 'os.system'", "A custom layer must be defined (imported)")
+               "unknown layer class 'os.system'", "decorated with @nn.saving.register_serializable")
     load_fails(crafted(lambda c: c.update(model_class=3)), "model_class should be a class name")
 
 
@@ -58,7 +58,7 @@ def test_a_nested_model_entry_names_a_registered_class_too(crafted):
     (first_layer_config(kernel_initializer={"class_name": 3}), "architecture", "name must be a string, got int 3"),
     (first_layer_config(kernel_initializer={"class_name": "GlorotUniform", "config": {"seed": "x"}}),
      "architecture", "seed must be a non-negative integer"),
-    (first_layer_config(evil=1), "architecture", "unexpected keyword argument 'evil'"),
+    (first_layer_config(evil=1), "architecture", "unknown keyword arguments ['evil']"),
     (lambda c: c["model_config"].update(input_shape=4.0), "architecture",
      "input_shape is the shape of one sample, a list of positive integers"),
     (lambda c: c["compile_config"]["optimizer"].update(class_name="os.system"), "compile settings",
@@ -88,7 +88,10 @@ def test_a_weights_file_is_sent_to_load_weights(tmp_path):
 
 
 def test_load_weights_builds_an_unbuilt_model_under_the_same_budget(crafted):
-    path = crafted(lambda c: c["model_config"].update(input_shape=[2**30]))
+    def huge_input(config):
+        config["model_config"].update(input_shape=[2**30])
+        config["build_config"] = {"input_shape": [None, 2**30]}
+    path = crafted(huge_input)
     with pytest.raises(ModelFileError, match="its input shape asks for more weight numbers than the file holds"):
         nn.Sequential([Dense(8), Dense(3)]).load_weights(path)
 
