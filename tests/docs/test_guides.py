@@ -1,8 +1,8 @@
-"""Every ```python block of each guide in docs/guides (and of the site's home page) runs: a guide's blocks in order, in one
-namespace, in an empty folder, as tests/test_readme.py runs the README's. Tracebacks point at the
-guide's own lines. From the first block that imports an optional package this Python lacks (h5py,
-onnxruntime, keras, ...) the rest of that guide is skipped, naming the package, so such blocks
-come last; blocks fenced ```text or ```pycon never run.
+"""Every ```python block of each guide in docs/guides, and of the site's home page, runs: a
+page's blocks in order, in one namespace, in an empty folder, as tests/test_readme.py runs the
+README's. Tracebacks point at the page's own lines. From the first block that imports an
+optional package this Python lacks (h5py, onnxruntime, keras, ...) the rest of that page is
+skipped, naming the package, so such blocks come last; blocks fenced ```text or ```pycon never run.
 """
 from __future__ import annotations
 
