@@ -15,10 +15,10 @@ from autograd.viz import Box, Drawing, diagram
 from nn import tree
 
 
-def plot_model(model: Any, to_file: Optional[Union[str, Path]] = "model.png", show_shapes: bool = True,
-               show_dtype: bool = False, show_layer_names: bool = True, rankdir: str = "TB",
-               expand_nested: bool = False, dpi: int = 96, show_layer_activations: bool = False,
-               show_trainable: bool = False) -> Drawing:
+def plot_model(model: Any, to_file: Optional[Union[str, Path]] = "model.png", show_shapes: bool = False,
+               show_dtype: bool = False, show_layer_names: bool = False, rankdir: str = "TB",
+               expand_nested: bool = False, dpi: int = 200, show_layer_activations: bool = False,
+               show_trainable: bool = False, splines: str = "ortho") -> Drawing:
     """Draw `model`'s layer graph, write it to `to_file` (.png, .svg, .pdf or .dot; None: no file)
     and return the picture, which a notebook shows inline (``.source`` is the DOT text).
 
@@ -28,12 +28,16 @@ def plot_model(model: Any, to_file: Optional[Union[str, Path]] = "model.png", sh
         show_layer_names: the layer's name before its class (else the class alone).
         rankdir: the direction of the arrows: "TB" (top to bottom), "LR", "BT" or "RL".
         expand_nested: draw a model inside the model as a frame of its layers.
-        dpi: the resolution of a .png.
+        dpi: the resolution of a .png (Keras's default, 200; 96 is a screen's).
         show_layer_activations: the activation of layers that have one (Dense).
         show_trainable: whether each layer with weights trains.
+        splines: how the arrows are drawn: "ortho" (right angles, Keras's default), "spline"
+            (curves), "polyline" or "line".
+
+    The defaults are Keras 3's: boxes show the class alone until asked for more.
 
     Example:
-        >>> nn.utils.plot_model(model, to_file="model.png", show_shapes=True)
+        >>> nn.utils.plot_model(model, to_file="model.png", show_shapes=True, show_layer_names=True)
     """
     if not model.built:
         raise ValueError(f"model {model.name!r} has not been built yet, so its layers' shapes are unknown: start it "
@@ -44,7 +48,8 @@ def plot_model(model: Any, to_file: Optional[Union[str, Path]] = "model.png", sh
     arrows: list[tuple[str, str]] = []
     _add_model(model, "", expand_nested, options, boxes, arrows)
     png = to_file is not None and Path(to_file).suffix.lower() == ".png"
-    picture = diagram(boxes, arrows, rankdir=rankdir, dpi=dpi, display_format="png" if png else "svg")
+    picture = diagram(boxes, arrows, rankdir=rankdir, dpi=dpi, display_format="png" if png else "svg",
+                      splines=splines)
     if to_file is not None:
         picture.render(to_file)
     return picture

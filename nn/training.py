@@ -306,6 +306,13 @@ class Training(Trainer):
         self.reset_metrics()  # the logs of this batch alone, as Keras's *_on_batch give
         return _as_result(python_logs(self.train_step(pack_x_y_sample_weight(x, y, weights))), return_dict)
 
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs for exactly this batch, as numpy arrays (a list or dict of them for
+        several outputs)."""
+        x = self._model_x(x, "predict_on_batch")
+        with ag.no_grad():
+            return tree.map_structure(lambda t: t.data, self.predict_step(pack_x_y_sample_weight(x)))
+
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                       return_dict: bool = False) -> Union[float, list[float], dict]:
         """The loss (and metrics) on this batch, without training."""

@@ -234,7 +234,7 @@ residual.summary()"""),
 `nn.utils.plot_model` draws the same graph: one box per layer with its input and output shapes,
 an arrow wherever one layer's output feeds another. The skip connection is the arrow from
 `pixels` straight to `skip`."""),
-    code("""nn.utils.plot_model(residual, to_file=None, show_shapes=True)"""),
+    code("""nn.utils.plot_model(residual, to_file=None, show_shapes=True, show_layer_names=True, dpi=96)"""),
     code("""\
 history = residual.fit(x_train, y_train, epochs=15, batch_size=32, validation_split=0.1, verbose=0)
 test_loss, test_accuracy = residual.evaluate(x_test, y_test, verbose=0)

@@ -33,13 +33,15 @@ class Box:
 
 
 def diagram(boxes: Sequence[Box], arrows: Sequence[tuple[str, str]], rankdir: str = "TB",
-            dpi: Optional[int] = None, display_format: str = "svg") -> Drawing:
+            dpi: Optional[int] = None, display_format: str = "svg", splines: Optional[str] = None) -> Drawing:
     """The picture of `boxes` with an arrow for each ``(from key, to key)`` in `arrows`.
 
     Args:
         rankdir: the direction arrows point, one of "TB", "LR", "BT", "RL".
         dpi: the resolution of rendered images (Graphviz's default, 96, when None).
         display_format: "svg" or "png", what a notebook shows.
+        splines: how Graphviz draws the arrows, e.g. "ortho" (right angles), "spline" (curves);
+            None: Graphviz's default.
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"diagram: unknown rankdir={rankdir!r}; valid values are {', '.join(RANKDIRS)}.")
@@ -50,6 +52,8 @@ def diagram(boxes: Sequence[Box], arrows: Sequence[tuple[str, str]], rankdir: st
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if dpi is not None:
         graph_attr["dpi"] = str(dpi)
+    if splines is not None:
+        graph_attr["splines"] = splines
     dot = graphviz.Digraph("diagram", graph_attr=graph_attr,
                            node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "plaintext", "margin": "0"},
                            edge_attr={"color": "#374151"})

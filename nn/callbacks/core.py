@@ -366,11 +366,19 @@ class CSVLogger(Callback):
 class LambdaCallback(Callback):
     """A callback from plain functions, e.g. ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``.
 
-    Takes any hook name as a keyword: ``on_epoch_begin``, ``on_train_batch_end``, ...
+    Keras's six hooks are named arguments; any other hook name (``on_test_end``, ...) is taken
+    as a keyword too. A hook left None does nothing.
     """
 
-    def __init__(self, **hooks: Callable) -> None:
+    def __init__(self, on_epoch_begin: Optional[Callable] = None, on_epoch_end: Optional[Callable] = None,
+                 on_train_begin: Optional[Callable] = None, on_train_end: Optional[Callable] = None,
+                 on_train_batch_begin: Optional[Callable] = None, on_train_batch_end: Optional[Callable] = None,
+                 **hooks: Callable) -> None:
         super().__init__()
+        named = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end, "on_train_begin": on_train_begin,
+                 "on_train_end": on_train_end, "on_train_batch_begin": on_train_batch_begin,
+                 "on_train_batch_end": on_train_batch_end}
+        hooks = {**{hook: function for hook, function in named.items() if function is not None}, **hooks}
         for hook, function in hooks.items():
             if not hook.startswith("on_") or not hasattr(Callback, hook):
                 valid = sorted(name for name in vars(Callback) if name.startswith("on_"))

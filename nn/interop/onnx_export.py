@@ -20,22 +20,16 @@ def export(model: Any, filepath: Any) -> None:
     onnx = optional.onnx(PURPOSE)
     from onnx import TensorProto, helper
 
-    from nn.interop import onnx_layers  # builds nodes with onnx, so only once onnx is known to be there
+    from nn.interop import onnx_graph, onnx_layers  # they build nodes with onnx: imported once it is known to be there
 
     if not model.built:
         raise ValueError(f"model {model.name!r} is not built yet, so it has no weights to export; call "
                          f"model.build((None, features)) or run it on data first.")
-    unsupported = [f"{layer.name!r} ({type(layer).__name__})" for layer in model.layers
-                   if type(layer).__name__ not in onnx_layers.CONVERTERS]
-    if unsupported:
-        raise ValueError(f"model {model.name!r} cannot be exported to ONNX: no ONNX conversion for layer "
-                         f"{', '.join(unsupported)}. Supported layer classes: "
-                         f"{', '.join(sorted(onnx_layers.CONVERTERS))}.")
-    graph = onnx_layers.GraphBuilder()
+    graph = onnx_graph.GraphBuilder()
     integer_input = bool(model.layers) and type(model.layers[0]).__name__ == "Embedding"
     name = "inputs"
     for layer in model.layers:
-        name = onnx_layers.CONVERTERS[type(layer).__name__](graph, layer, name)
+        name = onnx_layers.convert(graph, layer, name)
     graph.nodes.append(helper.make_node("Identity", [name], ["outputs"]))
     sample_shape = ["batch", *model.input_shape[1:]]
     output_shape = ["batch", *model.output_shape[1:]]

@@ -73,6 +73,8 @@ class GaussianNoise(Layer):
         seed: a seed for this layer's own generator; None draws from `nn.utils.get_rng()`.
     """
 
+    supports_masking = True  # as in Keras: a mask passes through unchanged
+
     def __init__(self, stddev: float, seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or not 0 <= stddev <= 1:
@@ -101,6 +103,8 @@ class ActivityRegularization(Layer):
     The penalty of the latest call is in `losses` (through `add_loss`), which a model adds to
     its training loss.
     """
+
+    supports_masking = True  # as in Keras: a mask passes through unchanged
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)

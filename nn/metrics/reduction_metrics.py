@@ -22,7 +22,7 @@ class Mean(Metric):
         0.44
     """
 
-    def __init__(self, name: Optional[str] = None) -> None:
+    def __init__(self, name: Optional[str] = "mean") -> None:
         super().__init__(name)
         self.total = 0.0
         self.count = 0.0

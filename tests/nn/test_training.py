@@ -69,9 +69,21 @@ def test_evaluate_predict_and_single_batch_steps():
     assert results["accuracy"] == pytest.approx(np.mean(predictions.argmax(1) == y))
     loss, accuracy = model.test_on_batch(x[:10], y[:10])
     assert loss > 0 and 0 <= accuracy <= 1
+    np.testing.assert_array_equal(model.predict_on_batch(x[:10]), model.predict(x[:10]))
     before = model.get_weights()[0].copy()
     assert set(model.train_on_batch(x[:10], y[:10], return_dict=True)) == {"loss", "accuracy"}
     assert not np.array_equal(before, model.get_weights()[0])
+
+
+def test_lambda_callback_takes_keras_s_named_hooks_and_any_other_by_keyword():
+    x, y = blobs()
+    calls = []
+    hooks = nn.callbacks.LambdaCallback(on_train_begin=lambda logs: calls.append("begin"),
+                                        on_epoch_end=lambda epoch, logs: calls.append(epoch),
+                                        on_test_end=lambda logs: calls.append("tested"))
+    classifier().fit(x, y, epochs=2, verbose=0, validation_data=(x[:10], y[:10]), callbacks=[hooks])
+    assert calls == ["begin", "tested", 0, "tested", 1]
+    assert nn.metrics.Mean().name == "mean"
 
 
 def test_evaluate_without_metrics_returns_the_loss_alone():

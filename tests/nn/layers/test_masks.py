@@ -49,6 +49,15 @@ def test_the_next_layer_receives_the_mask_and_passes_it_on_if_it_supports_maskin
     assert get_mask(out).tolist() == [[True, False]]
 
 
+@pytest.mark.parametrize("layer", [nn.layers.GaussianNoise(0.1), nn.layers.ActivityRegularization(0.01)])
+def test_the_identity_layers_of_inference_pass_the_mask_on_as_in_keras(layer):
+    embedded = Embedding(5, 3, mask_zero=True)(np.array([[1, 0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = layer(embedded)
+    assert get_mask(out).tolist() == [[True, False]]
+
+
 def test_an_explicit_mask_wins_over_the_attached_one():
     recorder = MaskRecorder()
     embedded = Embedding(5, 3, mask_zero=True)(np.array([[1, 0]]))
