@@ -4,9 +4,8 @@
   read and written with h5py (an optional extra: ``pip install chainrule[keras-files]``).
 - `keras_archive`: Keras 3's ``.keras`` archive (config.json, metadata.json, model.weights.h5).
 - `onnx_export`: ``model.export(path, format="onnx")`` with the onnx package's helpers
-  (``pip install chainrule[onnx]``): the walk over a model's layers; `onnx_layers.CONVERTERS`
-  the table of converters, written by family in `onnx_core`, `onnx_reshaping`, `onnx_conv` and
-  `onnx_recurrent` on the `onnx_graph.GraphBuilder`.
+  (``pip install chainrule[onnx]``); `onnx_graph_walk` walks Sequential, functional and nested
+  models, `onnx_merging` converts the layers that take several inputs.
 
 Each module keeps the per-layer facts (which arrays, under which path, which ONNX nodes) as a
 table keyed by layer class, apart from the walk over a model's layers, so that models other than

@@ -38,14 +38,17 @@ LAYER_CLASSES = saving.built_in_classes()
 _call_losses_added = False
 
 
-def as_shape(shape: Any, what: str) -> tuple[int, ...]:
-    """A shape given as an int or a sequence of positive ints, as a tuple (or a clear error)."""
+def as_shape(shape: Any, what: str) -> Shape:
+    """A sample's shape given as an int or a sequence of positive ints, as a tuple (or a clear
+    error); None stands for a size that varies from batch to batch, as Keras's
+    ``Input(shape=(None, 8))`` for sequences of any length."""
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape) if isinstance(shape, (tuple, list)) else shape
     if not isinstance(shape, tuple) or not all(
-            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in shape):
-        raise ValueError(f"{what} must be positive integers (without the batch size), got {shape}; "
-                         f"for 64 features per sample write (64,).")
-    return tuple(int(n) for n in shape)
+            n is None or isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in shape):
+        raise ValueError(f"{what} must be positive integers (without the batch size), or None for a size that "
+                         f"varies, got {shape}; for 64 features per sample write (64,), for sequences of any "
+                         f"length of 8 features (None, 8).")
+    return tuple(None if n is None else int(n) for n in shape)
 
 
 class Layer:

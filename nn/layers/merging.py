@@ -190,12 +190,7 @@ class Dot(Merge):
         axis_x, axis_y = self._axes_for([x.shape, y.shape])
         if self.normalize:
             x, y = _l2_normalize(x, axis_x), _l2_normalize(y, axis_y)
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        x_index = "z" + letters[:x.ndim - 1]
-        y_index = "z" + letters[x.ndim - 1:x.ndim + y.ndim - 2]
-        y_index = y_index[:axis_y] + x_index[axis_x] + y_index[axis_y + 1:]
-        kept = x_index.replace(x_index[axis_x], "") + y_index[1:].replace(x_index[axis_x], "")
-        product = ag.einsum(f"{x_index},{y_index}->{kept}", x, y)
+        product = ag.einsum(dot_equation(x.ndim, y.ndim, axis_x, axis_y), x, y)
         return product.reshape((product.shape[0], 1)) if product.ndim == 1 else product
 
     def compute_output_shape(self, input_shape: Sequence[Shape]) -> Shape:
@@ -207,6 +202,18 @@ class Dot(Merge):
     def get_config(self) -> dict:
         axes = self.axes if isinstance(self.axes, int) else list(self.axes)
         return {**super().get_config(), "axes": axes, "normalize": self.normalize}
+
+
+def dot_equation(x_rank: int, y_rank: int, axis_x: int, axis_y: int) -> str:
+    """The einsum equation of `Dot`: the batch axis ("z") kept, `axis_x` of x summed against
+    `axis_y` of y, the other axes of x then of y kept in order, e.g. ``"za,za->z"`` for two
+    (batch, n) inputs and ``"zab,zcb->zac"`` for (batch, n, d) and (batch, m, d) with axes=2."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    x_index = "z" + letters[:x_rank - 1]
+    y_index = "z" + letters[x_rank - 1:x_rank + y_rank - 2]
+    y_index = y_index[:axis_y] + x_index[axis_x] + y_index[axis_y + 1:]
+    kept = x_index.replace(x_index[axis_x], "") + y_index[1:].replace(x_index[axis_x], "")
+    return f"{x_index},{y_index}->{kept}"
 
 
 def _l2_normalize(x: ag.Tensor, axis: int) -> ag.Tensor:

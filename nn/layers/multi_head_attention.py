@@ -12,6 +12,7 @@ from nn import initializers, regularizers
 from nn.layers.attention import attention_dropout, causal_mask
 from nn.layers.base import Layer, Shape
 from nn.layers.masks import get_mask
+from nn.layers.node import KerasTensor
 from nn.utils import to_tensor
 
 # What masked scores become before the softmax (Keras's -1e9): their weight underflows to 0.
@@ -89,8 +90,8 @@ class MultiHeadAttention(Layer):
     def __call__(self, query: Any, value: Any, key: Any = None, **kwargs: Any) -> Any:
         """Build from the query's, value's and key's shapes on the first call, then run."""
         if not self.built:
-            key_shape = None if key is None else to_tensor(key).shape
-            self.build(to_tensor(query).shape, to_tensor(value).shape, key_shape)
+            key_shape = None if key is None else _shape_of(key)
+            self.build(_shape_of(query), _shape_of(value), key_shape)
             self.built = True
         return super().__call__(query, value, key, **kwargs)
 
@@ -190,3 +191,8 @@ class MultiHeadAttention(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer), "seed": self.seed}
+
+
+def _shape_of(x: Any) -> Shape:
+    """The shape of a call argument: a KerasTensor's (in a functional model) or the data's."""
+    return x.shape if isinstance(x, KerasTensor) else to_tensor(x).shape

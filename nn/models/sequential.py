@@ -72,9 +72,8 @@ class Sequential(Model):
         self._layer_names.add(layer.name)
         if layer.batch_input_shape is not None:
             self.build(layer.batch_input_shape)
-        elif first and isinstance(layer, Model) and layer.built and layer._data_input_shapes is not None \
-                and tree.is_shape(layer._data_input_shapes):
-            self.build(layer._data_input_shapes)  # a built model first: its input shape is this one's
+        elif first and isinstance(layer, Model) and layer.built and _single_shape(layer._data_input_shapes):
+            self.build(_single_shape(layer._data_input_shapes))  # a built model first: its input shape is this one's
         elif self.built:
             layer.build_for(self.output_shape)
             self.output_shape = layer.compute_output_shape(self.output_shape)
@@ -184,3 +183,10 @@ class Sequential(Model):
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self._layers]}>"
+
+
+def _single_shape(shapes: Any) -> Optional[Shape]:
+    """The one input shape a model takes (a functional model lists its inputs' shapes), else None."""
+    if shapes is not None and not tree.is_shape(shapes) and isinstance(shapes, (list, tuple)) and len(shapes) == 1:
+        shapes = shapes[0]
+    return tuple(shapes) if shapes is not None and tree.is_shape(shapes) else None

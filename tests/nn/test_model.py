@@ -142,6 +142,28 @@ def test_the_tensorflow_quickstart_wraps_a_model_in_a_sequential_with_a_softmax(
     assert [layer.name for layer in probability_model.layers] == [model.name, "softmax"]
 
 
+def test_a_functional_model_first_in_a_sequential_gives_it_its_input_shape():
+    inputs = nn.Input(shape=(5,))
+    features = nn.Model(inputs, layers.Dense(4, activation="relu")(inputs), name="features")
+    stacked = nn.Sequential([features, layers.Dense(3)])
+    assert stacked.built and stacked.input_shape == (None, 5) and stacked.output_shape == (None, 3)
+    x = np.ones((2, 5), dtype="float32")
+    np.testing.assert_allclose(stacked.predict(x), stacked.layers[1](features(x)).data, rtol=1e-6)
+
+
+def test_sizes_that_vary_are_none_as_in_keras_for_sequences_of_any_length():
+    tokens = nn.Input(shape=(None,), dtype="int64")
+    hidden = layers.LSTM(6)(layers.Embedding(20, 4, mask_zero=True)(tokens))
+    model = nn.Model(tokens, layers.Dense(2)(hidden))
+    assert model.output_shape == (None, 2)
+    for steps in (3, 11):
+        assert model.predict(np.ones((4, steps), dtype="int64")).shape == (4, 2)
+    stacked = nn.Sequential([layers.GRU(5, input_shape=(None, 3)), layers.Dense(1)])
+    assert stacked.input_shape == (None, None, 3)
+    with pytest.raises(ValueError, match="known number of features"):
+        nn.Sequential([nn.Input(shape=(None,)), layers.Dense(2)])
+
+
 def test_models_nest_in_each_other_and_train_together():
     inner = nn.Sequential([nn.Input(shape=(5,)), layers.Dense(8, activation="relu")], name="features")
     outer = Classifier()

@@ -42,6 +42,16 @@ def test_causal_mask_keeps_the_future_out():
     assert np.abs(x.grad.data[0, 3:]).max() == 0.0 and np.abs(x.grad.data[0, :3]).max() > 0.0
 
 
+
+def test_multi_head_attention_in_a_functional_model_matches_the_eager_call():
+    import nn
+    query, value = nn.Input(shape=(4, 3)), nn.Input(shape=(3, 5))
+    layer = MultiHeadAttention(num_heads=2, key_dim=2)
+    outputs = layer(query, value, key=value)
+    assert outputs.shape == (None, 4, 3)
+    model = nn.Model([query, value], outputs)
+    np.testing.assert_allclose(model.predict([QUERY, VALUE], verbose=0), layer(QUERY, VALUE).data, atol=1e-6)
+
 def test_multi_head_attention_needs_a_value():
     with pytest.raises(TypeError):
         MultiHeadAttention(num_heads=2, key_dim=2)(QUERY)
