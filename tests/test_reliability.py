@@ -27,12 +27,6 @@ from nn.callbacks import TerminateOnNaN
 from nn.layers import Activation, Dense, Dropout, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 @pytest.fixture(scope="module")
 def digits():
     (x, y), _ = nn.datasets.load_digits()

@@ -1,4 +1,7 @@
-"""For the tests of saving and loading: a saved model to damage, and the tools to damage it
+"""For every test of nn: automatic layer names start afresh (dense, dense_1, ...) and the shared
+random generator from seed 0, so a test's names and numbers do not depend on the tests before it.
+
+For the tests of saving and loading: a saved model to damage, and the tools to damage it
 (rewrite its JSON config, its arrays, or the zip around them)."""
 from __future__ import annotations
 
@@ -13,6 +16,12 @@ import pytest
 
 import nn
 from nn.layers import Dense, Dropout, Input
+
+
+@pytest.fixture(autouse=True)
+def fresh_names_and_seed() -> None:
+    nn.layers.reset_name_counters()
+    nn.utils.set_random_seed(0)
 
 
 def small_trained_model() -> nn.Sequential:

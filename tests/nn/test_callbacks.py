@@ -11,12 +11,6 @@ from nn.callbacks import (Callback, CSVLogger, EarlyStopping, LambdaCallback, Le
 from nn.layers import Dense, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def data(n=64):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(n, 3)).astype(np.float32)

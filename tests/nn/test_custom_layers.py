@@ -8,12 +8,6 @@ import nn
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 class Linear(layers.Layer):
     """The guide's first layer: weights from the input shape, a call without `training`."""
 

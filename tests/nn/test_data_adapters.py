@@ -11,12 +11,6 @@ from nn.callbacks import Callback
 from nn.layers import Dense, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def blobs(n=120, seed=0):
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 3, size=n)

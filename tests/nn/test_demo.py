@@ -1,15 +1,9 @@
 """The digits demo: the MLP reaches >= 0.95 test accuracy and the files land where it says."""
 import shutil
 
-import pytest
 
 import nn
 from nn import demo
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
 
 
 def test_digits_mlp_reaches_95_percent_test_accuracy():

@@ -11,12 +11,6 @@ from autograd import viz
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def test_input_is_a_symbolic_tensor_and_a_layer_call_records_a_node():
     x = nn.Input(shape=(4,), name="features")
     assert isinstance(x, nn.KerasTensor) and x.shape == (None, 4) and x.dtype == "float32" and x.name == "features"

@@ -8,12 +8,6 @@ from nn.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer, La
 from nn.layers.naming import WeightBudgetExceeded, weight_budget
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 @pytest.mark.parametrize("layer, input_shape, output_shape, params", [
     (lambda: Dense(5), (3, 4), (3, 5), 4 * 5 + 5),
     (lambda: Dense(5, use_bias=False), (3, 4), (3, 5), 20),

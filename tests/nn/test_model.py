@@ -7,12 +7,6 @@ import nn
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 class Classifier(nn.Model):
     """The guide's model: layers in __init__, call(inputs, training=None)."""
 

@@ -8,12 +8,6 @@ import nn
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def functional_resnet_block(width=8):
     inputs = nn.Input(shape=(width,))
     hidden = layers.Dense(width, activation="relu")(inputs)

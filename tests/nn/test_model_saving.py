@@ -8,12 +8,6 @@ import nn
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 @nn.saving.register_serializable(package="tests")
 class Scale(layers.Layer):
     def __init__(self, factor=2.0, **kwargs):

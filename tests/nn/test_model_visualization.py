@@ -11,12 +11,6 @@ from nn import layers
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def residual():
     inputs = nn.Input(shape=(4,), name="x")
     hidden = layers.Dense(4, activation="relu", name="hidden")(inputs)

@@ -8,12 +8,6 @@ import nn
 from nn import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def data(n=40):
     rng = np.random.default_rng(0)
     x1, x2 = rng.normal(size=(n, 4)).astype(np.float32), rng.normal(size=(n, 3)).astype(np.float32)

@@ -16,12 +16,6 @@ from matplotlib.figure import Figure  # noqa: E402
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def visible_axes(figure: Figure) -> list:
     return [ax for ax in figure.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
 

@@ -12,12 +12,6 @@ import optim
 from nn.layers import Dense, Dropout, Input, Layer, PReLU
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def data():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 5)).astype(np.float32)

@@ -7,12 +7,6 @@ import nn
 from nn.layers import Dense, Dropout, Flatten, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def test_builds_from_input_shape_on_the_first_layer():
     model = nn.Sequential([Dense(8, input_shape=(4,)), Dense(2)])
     assert model.built and model.input_shape == (None, 4) and model.output_shape == (None, 2)

@@ -11,12 +11,6 @@ from nn.progress import ProgressBar
 from autograd.numeric import all_finite
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def blobs(n=120, seed=0):
     """Three separable Gaussian clusters in 4-D with integer labels."""
     rng = np.random.default_rng(seed)

@@ -11,12 +11,6 @@ from nn.layers import Dense, Input
 from nn.initializers import Constant
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def identity_regressor():
     """y_pred = x (kernel 1, bias 0; a negligible learning rate), so every loss is known in closed form."""
     model = nn.Sequential([Input(shape=(1,)), Dense(1, kernel_initializer=Constant(1.0))])

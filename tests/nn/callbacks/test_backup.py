@@ -8,12 +8,6 @@ from nn.callbacks import BackupAndRestore, Callback
 from nn.layers import Dense, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 class Crash(RuntimeError):
     pass
 

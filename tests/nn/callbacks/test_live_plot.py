@@ -19,12 +19,6 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def small_problem() -> tuple[nn.Sequential, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 3)).astype("float32")

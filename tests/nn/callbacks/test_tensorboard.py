@@ -10,12 +10,6 @@ from nn.callbacks import LambdaCallback, TensorBoard
 from nn.layers import Dense, Input
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-    nn.utils.set_random_seed(0)
-
-
 def needs_tensorboard():
     pytest.importorskip("tensorboardX")
     return pytest.importorskip("tensorboard.backend.event_processing.event_accumulator").EventAccumulator

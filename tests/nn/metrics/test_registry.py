@@ -5,11 +5,6 @@ import nn
 from nn import metrics
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    nn.layers.reset_name_counters()
-
-
 @pytest.mark.parametrize("name, cls", [
     ("auc", metrics.AUC), ("AUC", metrics.AUC), ("precision", metrics.Precision),
     ("Recall", metrics.Recall), ("mse", metrics.MeanSquaredError), ("MAE", metrics.MeanAbsoluteError),
