@@ -13,17 +13,19 @@ PACKAGE_INITS := $(wildcard autograd/__init__.py nn/__init__.py optim/__init__.p
 DEMO_MODULE := nn.demo
 # JupyterLab and the widgets the lessons use, added to the same venv by `make notebooks`.
 NOTEBOOKS_STAMP := $(VENV)/.notebooks-installed
+# MkDocs, its plugins and MathJax, added to the same venv by `make docs` (the docs extra).
+DOCS_STAMP := $(VENV)/.docs-installed
 # Extra options for JupyterLab, e.g. `make notebooks JUPYTER_ARGS=--no-browser` on a server.
 JUPYTER_ARGS ?=
 
-.PHONY: setup system-deps demo test notebooks clean
+.PHONY: setup system-deps demo test docs notebooks clean
 
 setup: $(STAMP)
 
 demo: setup
 	$(PY) -m $(DEMO_MODULE)
 
-test: setup
+test: setup docs
 	$(PY) -m pytest -q tests
 	@shopt -s nullglob; \
 	for f in benchmarks/*.py; do \
@@ -35,6 +37,16 @@ test: setup
 	  echo "+ $(PY) -m pytest -q --nbmake notebooks"; \
 	  $(PY) -m pytest -q --nbmake notebooks; \
 	fi
+
+# Builds the documentation site into site/ (open site/index.html); --strict turns a broken link,
+# a missing reference or an unparsable docstring into a failure. Material's notice about its
+# successor is silenced: it is advice, not a problem with the site.
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[docs]'
+	touch $@
 
 # Opens JupyterLab on notebooks/ (installed into .venv on first use; Ctrl+C twice stops it).
 # JupyterLab refuses to run as root unless told, which containers often are.
@@ -75,5 +87,5 @@ $(STAMP): pyproject.toml $(PACKAGE_INITS) | system-deps
 	touch $@
 
 clean:
-	rm -rf $(VENV) build dist out .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) build dist out site .cache .pytest_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

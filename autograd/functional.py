@@ -114,7 +114,7 @@ def jacobian(f: Callable[..., Tensors], x: Any, create_graph: bool = False) -> A
 def hessian(f: Callable[..., Tensor], x: Any, create_graph: bool = False) -> Any:
     """The Hessian of a scalar f, of shape x.shape + x.shape: the Jacobian of its gradient.
 
-    With a tuple of inputs, result[i][j] is d² f / d x_i d x_j, of shape x_i.shape + x_j.shape.
+    With a tuple of inputs, ``result[i][j]`` is d² f / d x_i d x_j, of shape x_i.shape + x_j.shape.
     """
     def gradient(*inputs: Tensor) -> Tensors:
         value = _scalar("hessian", f(*inputs))

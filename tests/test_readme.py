@@ -40,3 +40,10 @@ def test_the_viz_snippet_draws_exactly_the_picture_shown_under_it(tmp_path, monk
     render_docs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(render_docs)
     assert render_docs.neuron_pictures()[0].source == drawn  # the script draws what the README does
+
+
+def test_every_relative_link_points_at_a_file_in_the_repository():
+    targets = re.findall(r"\]\((?!https?://)([^)#]+)(?:#[^)]*)?\)", TEXT)
+    assert any(target.startswith("docs/guides/") for target in targets)
+    missing = [target for target in targets if not (ROOT / target).exists()]
+    assert missing == [], f"README.md links to files that do not exist: {missing}"

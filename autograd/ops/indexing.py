@@ -206,7 +206,7 @@ def take_along_axis(x: Tensor, indices: Any, axis: Optional[int] = -1) -> Tensor
 
 
 def gather(x: Tensor, dim: int, index: Any) -> Tensor:
-    """PyTorch's gather: out[i][j] = x[index[i][j]][j] for dim=0 (x[i][index[i][j]] for dim=1).
+    """PyTorch's gather: ``out[i][j] = x[index[i][j]][j]`` for dim=0 (``x[i][index[i][j]]`` for dim=1).
 
     The result has index's shape; index has x's number of dimensions and, except along `dim`,
     no dimension longer than x's (no broadcasting, unlike take_along_axis). Indices lie in
@@ -264,7 +264,7 @@ def index_put(x: Tensor, index: Any, values: Any, accumulate: bool = False) -> T
 
 
 def scatter(x: Tensor, dim: int, index: Any, src: Any, reduce: Optional[str] = None) -> Tensor:
-    """PyTorch's scatter, out of place: a copy of x with out[index[i][j]][j] = src[i][j] (dim=0).
+    """PyTorch's scatter, out of place: a copy of x with ``out[index[i][j]][j] = src[i][j]`` (dim=0).
 
     `index` has x's number of dimensions, is no larger than `src` in any dimension and no larger
     than x except along `dim`; only src[:index.shape[0], :index.shape[1], ...] is used. `src`

@@ -211,7 +211,8 @@ class Conv1D(Conv):
 class Conv2DTranspose(BaseConv):
     """Transposed 2-D convolution (sometimes called deconvolution): the gradient of a Conv2D
     with respect to its input, so each input cell adds ``x * kernel`` over a window of the
-    output. It upsamples: with strides s and "same" padding the output is s times larger.
+    output. It upsamples: with strides s and "same" padding the output is s times larger. The
+    window arguments are BaseConv's.
 
     Args:
         filters: the number of output channels.
@@ -219,7 +220,6 @@ class Conv2DTranspose(BaseConv):
             max(k - s, 0)`` for "valid") or an int / pair of extra cells at the bottom/right,
             each smaller than the stride.
         kernel_initializer, kernel_regularizer: as for Dense.
-        The window arguments are BaseConv's.
 
     Shape:
         input ``(batch, height, width, in_channels)``; output ``(batch, out_h, out_w, filters)``;

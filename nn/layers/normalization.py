@@ -63,8 +63,9 @@ class BatchNormalization(Layer):
         momentum: how slowly the moving averages follow the batches.
         epsilon: added to the variance so the division is safe.
         center, scale: learn beta (an offset) and gamma (a scale).
-        beta_initializer, gamma_initializer, moving_mean_initializer,
-            moving_variance_initializer, beta_regularizer, gamma_regularizer: as in Keras.
+        beta_initializer, gamma_initializer: as in Keras.
+        moving_mean_initializer, moving_variance_initializer: as in Keras.
+        beta_regularizer, gamma_regularizer: as in Keras.
 
     Shape:
         output = input; weights ``[gamma, beta, moving_mean, moving_variance]``, each

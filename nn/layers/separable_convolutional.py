@@ -37,8 +37,8 @@ class DepthwiseConv2D(BaseConv):
     """Depthwise 2-D convolution: each input channel gets its own `depth_multiplier` filters.
 
     Args:
-        kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-            bias_initializer, bias_regularizer: as for Conv2D.
+        kernel_size, strides, padding, data_format, dilation_rate: as for Conv2D.
+        activation, use_bias, bias_initializer, bias_regularizer: as for Conv2D.
         depth_multiplier: output channels per input channel.
         depthwise_initializer, depthwise_regularizer: for the kernel.
 
@@ -79,14 +79,14 @@ class DepthwiseConv2D(BaseConv):
 
 class SeparableConv2D(BaseConv):
     """Depthwise separable 2-D convolution: a DepthwiseConv2D (no bias) followed by a 1x1
-    convolution to `filters` channels, then the bias and the activation.
+    convolution to `filters` channels, then the bias and the activation. The arguments not
+    listed below are Conv2D's.
 
     Args:
         filters: the number of output channels.
         depth_multiplier: channels per input channel after the depthwise step.
-        depthwise_initializer, pointwise_initializer, depthwise_regularizer,
-            pointwise_regularizer: for the two kernels.
-        The other arguments are Conv2D's.
+        depthwise_initializer, pointwise_initializer: for the two kernels.
+        depthwise_regularizer, pointwise_regularizer: for the two kernels.
 
     Shape:
         input ``(batch, height, width, channels)``; output ``(batch, out_h, out_w, filters)``;
