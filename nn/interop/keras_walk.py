@@ -6,7 +6,7 @@ Keras writes):
 - a Sequential or functional model files its layers under ``layers/``, in Keras's ``model.layers``
   order, each named by its snake-case class name and numbered per class (``dense``, ``dense_1``,
   ...), never by ``layer.name``; a functional model's InputLayers are filed too, and its order
-  is Keras's (`keras_layer_order`): by depth, counted back from the outputs, ties in the order a
+  is Keras's (`nn.layers.graph_order.layer_order`, which the model's own ``layers`` follow): by depth, counted back from the outputs, ties in the order a
   depth-first walk from the outputs (a dict's in sorted key order) first meets them;
 - a model used as a layer is a group of its own, with its layers under ``<its group>/layers/``;
 - a model written as a class (or a layer of your own that holds layers) files each attribute
@@ -94,8 +94,6 @@ def _numbered(base: str, counts: dict[str, int]) -> str:
 
 def _attributes(layer: Any) -> list[tuple[str, Any]]:
     """The attributes that may hold layers, in the order Keras's saving visits them."""
-    if isinstance(layer, saving.built_in("Functional")):
-        return [("layers", keras_layer_order(layer))]
     if is_stack_or_graph(layer):
         return [("layers", layer.layers)]
     found = [(name, value) for name, value in vars(layer).items()
@@ -108,61 +106,3 @@ def _attributes(layer: Any) -> list[tuple[str, Any]]:
 def _attribute_order(name: str) -> str:
     """Sorted by name, names that start with ``_`` after all others (Keras visits private ones last)."""
     return f"~{name}" if name.startswith("_") else name
-
-
-def keras_layer_order(model: Any) -> list[Any]:
-    """A functional model's layers in the order Keras 3 gives ``model.layers``.
-
-    Keras walks back depth first from each output (a dict of outputs in sorted key order),
-    numbering each layer when it first meets it and listing each call after the calls it needs;
-    a call's depth is the longest way from it to an output, a layer's the largest of its calls';
-    the layers are then sorted deepest first, ties by their number. Inputs no output needs come
-    last among the shallowest.
-    """
-    declared = {id(tensor) for tensor in _keras_flatten(model.input)}
-    first_met: dict[int, int] = {}
-    layers: dict[int, Any] = {}
-    calls: list[Any] = []
-    finished: set[int] = set()
-    for output in _keras_flatten(model.output):
-        stack = [(output, False)]
-        while stack:
-            tensor, inputs_listed = stack.pop()
-            node = tensor._keras_history.node
-            if inputs_listed:
-                if id(node) not in finished:
-                    finished.add(id(node))
-                    calls.append(node)
-                continue
-            if id(node) in finished:
-                continue
-            if id(tensor) in declared and node.input_tensors:  # an inner tensor taken as an input
-                finished.add(id(node))
-                continue
-            first_met.setdefault(id(node.layer), len(first_met))
-            layers[id(node.layer)] = node.layer
-            stack.append((tensor, True))
-            stack.extend((parent, False) for parent in reversed(node.input_tensors))
-    in_graph = {id(node) for node in calls}
-    call_depth: dict[int, int] = {}
-    layer_depth: dict[int, int] = {}
-    for node in reversed(calls):
-        depth = max(call_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
-        layer_depth[id(node.layer)] = call_depth[id(node)] = depth
-        for parent in node.parent_nodes:
-            if id(parent) in in_graph:
-                call_depth[id(parent)] = max(depth + 1, call_depth.get(id(parent), 0))
-    for tensor in _keras_flatten(model.input):  # an input no output needs
-        layer = tensor._keras_history.layer
-        if id(layer) not in layer_depth:
-            layers[id(layer)], layer_depth[id(layer)], first_met[id(layer)] = layer, 0, -1
-    return sorted(layers.values(), key=lambda layer: (-layer_depth[id(layer)], first_met[id(layer)]))
-
-
-def _keras_flatten(structure: Any) -> list[Any]:
-    """The tensors of a structure as Keras flattens it: a dict's values in sorted key order."""
-    if isinstance(structure, dict):
-        return [leaf for key in sorted(structure) for leaf in _keras_flatten(structure[key])]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in _keras_flatten(item)]
-    return [structure]

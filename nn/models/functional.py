@@ -15,6 +15,7 @@ from nn import layers as layers_module
 from nn import tree
 from nn.layers.base import Layer
 from nn.layers.core import InputLayer
+from nn.layers.graph_order import layer_order
 from nn.layers.node import KerasTensor, Node
 from nn.models.model import Model
 
@@ -48,7 +49,7 @@ class Functional(Model):
         self.inputs: list[KerasTensor] = tree.flatten(self._inputs_struct)
         self.outputs: list[KerasTensor] = tree.flatten(self._outputs_struct)
         self._nodes: list[Node] = topological_nodes(self.inputs, self.outputs)
-        self._layers: list[Layer] = _unique_layers(self._nodes)
+        self._layers: list[Layer] = layer_order(self._inputs_struct, self._outputs_struct)
         self._check_names()
         self._build_shapes = tree.map_structure(lambda t: t.shape, self._inputs_struct)
         self.input_spec = self._build_shapes if len(self.inputs) == 1 else None
@@ -57,7 +58,8 @@ class Functional(Model):
     # ---- the graph -----------------------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
-        """Every layer of the graph, inputs first, each once (a shared layer too)."""
+        """Every layer of the graph, each once (a shared layer too), in Keras 3's order: deepest
+        first, counted back from the outputs (`nn.layers.graph_order`)."""
         return list(self._layers)
 
     @property
@@ -292,14 +294,6 @@ def _producer(tensor: KerasTensor, input_ids: set[int], needed_by: Optional[Node
         raise ValueError(f"the graph is disconnected: the input {tensor.name!r}{user} is not among the model's inputs; "
                          f"add it to nn.Model(inputs=[...], ...).")
     return node
-
-
-def _unique_layers(nodes: list[Node]) -> list[Layer]:
-    """The nodes' layers in order, each once (a shared layer has several nodes)."""
-    unique: dict[int, Layer] = {}
-    for node in nodes:
-        unique.setdefault(id(node.layer), node.layer)
-    return list(unique.values())
 
 
 def _as_structure(value: Any) -> Any:

@@ -349,24 +349,21 @@ def unused_input(lib):
 
 
 @pytest.mark.parametrize("builder", [*BUILDERS, named_ends, unused_input])
-def test_functional_layers_are_filed_in_keras_order(builder):
-    from nn.interop.keras_walk import keras_layer_order
+def test_functional_layers_are_listed_and_filed_in_keras_order(builder):
     theirs, ours = builder(keras), builder(nn)
     pairs = [(theirs, ours)] + [(theirs.get_layer(layer.name), layer) for layer in ours.layers]
     functional = [(keras_functional, our_functional) for keras_functional, our_functional in pairs
                   if type(our_functional).__name__ == "Functional"]
     assert functional or type(ours).__name__ == "Sequential"
     for keras_functional, our_functional in functional:
-        assert [layer.name for layer in keras_layer_order(our_functional)] == \
-            [layer.name for layer in keras_functional.layers]
+        assert [layer.name for layer in our_functional.layers] == [layer.name for layer in keras_functional.layers]
 
 
 def test_with_masks_the_layers_with_weights_are_still_in_keras_order():
     """Keras's mask operations (absent here) lengthen the paths back to the masked inputs, which
     can move an InputLayer in Keras's order; InputLayers hold no weights, so the layout stays."""
-    from nn.interop.keras_walk import keras_layer_order
     with_weights = [layer.name for layer in masked(keras).layers if layer.weights]
-    assert [layer.name for layer in keras_layer_order(masked(nn)) if layer.weights] == with_weights
+    assert [layer.name for layer in masked(nn).layers if layer.weights] == with_weights
 
 
 # ---- compile settings of a model with several outputs ------------------------------------------------------
