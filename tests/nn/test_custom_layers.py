@@ -78,7 +78,8 @@ def test_training_and_mask_reach_only_a_call_that_names_them():
     Linear(2)(x, training=True)  # its call takes neither: no error
     TakesAll()(x, training=True, mask=None)
     assert seen == {"training": True, "mask": None}
-    with pytest.raises(TypeError, match="takes no mask argument"):
+    with pytest.raises(TypeError, match="takes no mask argument"), \
+            pytest.warns(UserWarning, match="does not support masking"):
         Linear(2)(x, mask=np.ones((2, 3)))
 
 

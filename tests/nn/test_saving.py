@@ -173,7 +173,7 @@ def test_unexpected_layer_arguments_are_refused(tmp_path):
     path = tmp_path / "model.npz"
     trained_model().save(path)
     rewrite_config(path, lambda c: c["model_config"]["layers"][0]["config"].update(evil="x"))
-    with pytest.raises(nn.saving.ModelFileError, match="architecture could not be rebuilt.*unknown keyword arguments \['evil'\]"):
+    with pytest.raises(nn.saving.ModelFileError, match=r"architecture could not be rebuilt.*unknown keyword arguments \['evil'\]"):
         nn.load_model(path)
 
 
