@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
+
 import autograd as ag
 from nn import layers as layers_module
 from nn import tree
@@ -18,6 +20,7 @@ from nn.layers.core import InputLayer
 from nn.layers.graph_order import layer_order
 from nn.layers.node import KerasTensor, Node
 from nn.models.model import Model
+from nn.utils import to_tensor
 
 
 class Functional(Model):
@@ -123,6 +126,28 @@ class Functional(Model):
         """Nothing to do: a functional model is built when it is made."""
 
     # ---- running -------------------------------------------------------------------------------
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(self._named_data(inputs), *args, **kwargs)
+
+    def _named_data(self, inputs: Any) -> Any:
+        """Arrays of data become Tensors named as their inputs, so graph pictures say which is
+        which: the ``Input(name=...)`` given, else "x" for a model's only input, else the input
+        layer's name."""
+        def named(value: Any, tensor: KerasTensor) -> Any:
+            layer = tensor._keras_history.layer
+            if not isinstance(value, np.ndarray) or not hasattr(layer, "tensor_name"):  # an inner tensor as input
+                return value
+            named_tensor = to_tensor(value)
+            named_tensor.name = layer.tensor_name if layer.tensor_name != "x" or len(self.inputs) == 1 else layer.name
+            return named_tensor
+
+        if isinstance(inputs, dict):
+            by_name = dict(zip(self._input_names, self.inputs))
+            return {key: named(value, by_name[key]) if key in by_name else value for key, value in inputs.items()}
+        if isinstance(inputs, (list, tuple)) and len(inputs) == len(self.inputs):
+            return type(inputs)(named(value, tensor) for value, tensor in zip(inputs, self.inputs))
+        return named(inputs, self.inputs[0]) if len(self.inputs) == 1 else inputs
+
     def call(self, inputs: Any, training: Optional[bool] = None) -> Any:
         """Run each recorded layer call on the data, in topological order."""
         values = {id(tensor): value for tensor, value in zip(self.inputs, self._flat_inputs(inputs))}

@@ -192,3 +192,15 @@ def test_viz_groups_a_functional_model_s_ops_by_layer():
     source = viz.draw(loss, group="name_scope").source
     for cluster in ("cluster_residual", '"cluster_residual/hidden"', '"cluster_residual/skip"'):
         assert f"subgraph {cluster}" in source
+
+
+def test_data_given_to_a_model_is_named_after_its_inputs_in_pictures_of_the_graph():
+    features, extra = nn.Input(shape=(4,), name="features"), nn.Input(shape=(3,))
+    joined = layers.Concatenate()([layers.Dense(2, name="hidden")(features), extra])
+    model = nn.Model([features, extra], layers.Dense(1)(joined))
+    source = viz.draw(model([np.ones((2, 4)), np.ones((2, 3))]).sum()).source
+    assert "<b>features</b>" in source and f"<b>{extra._keras_history.layer.name}</b>" in source
+    single = nn.Model(extra, layers.Dense(1)(extra))
+    assert "<b>x</b>" in viz.draw(single(np.ones((2, 3))).sum()).source
+    by_name = model({"features": np.ones((1, 4)), extra._keras_history.layer.name: np.ones((1, 3))})
+    assert by_name.shape == (1, 1)
