@@ -182,7 +182,8 @@ class Optimizer:
         for each ``{w: constraint}`` given; this replaces the constraints set before.
 
         A model hands its layers' ``kernel_constraint`` & co. over when it attaches its weights;
-        a loop of your own passes them itself: ``opt.set_constraints({w: nn.constraints.NonNeg()})``.
+        a loop of your own passes them itself: ``opt.set_constraints({w: nn.constraints.NonNeg()})``,
+        or for a model's weights ``opt.set_constraints(model.weight_constraints)``.
         """
         self.constraints = check_constraints(constraints, type(self).__name__)
 

@@ -159,3 +159,18 @@ def test_one_step_matches_keras():
         theirs.train_on_batch(x, y)
     for mine, keras_weight in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(mine, keras_weight, rtol=1e-4, atol=1e-5)
+
+
+def test_a_pytorch_style_loop_takes_the_model_s_constraints_explicitly():
+    x, y = data(16)
+    model = constrained_model()
+    model.build_for((None, 6))
+    opt = optim.SGD(model.trainable_weights, lr=0.5)
+    opt.set_constraints(model.weight_constraints)
+    assert len(opt.constraints) == 3
+    for _ in range(5):
+        opt.zero_grad()
+        loss = ag.mean((model(x) - y) ** 2)
+        loss.backward()
+        opt.step()
+    assert max(np.linalg.norm(layer.kernel.data, axis=0).max() for layer in model.layers) <= BOUND * (1 + 1e-5)
