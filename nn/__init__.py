@@ -12,11 +12,11 @@ layers and models enter when defined). Keras 3 files (.keras, .weights.h5) and O
 `nn.interop` (h5py and onnx optional).
 tests/test_layering.py checks every import.
 """
-from nn import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
-                plots, regularizers, saving, tree, utils)
+from nn import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
+                ops, plots, regularizers, saving, tree, utils)
 from nn.layers import Input, KerasTensor
 from nn.models import Model, Sequential, load_model
 
 __all__ = ["Model", "Sequential", "Input", "KerasTensor", "load_model", "layers", "models", "callbacks",
-           "activations", "ops", "losses", "metrics", "initializers", "regularizers", "saving", "tree", "utils",
-           "datasets", "plots"]
+           "activations", "ops", "losses", "metrics", "initializers", "regularizers", "constraints", "saving",
+           "tree", "utils", "datasets", "plots"]

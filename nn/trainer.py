@@ -147,12 +147,15 @@ class Trainer:
         self._attach_optimizer()
 
     def _attach_optimizer(self) -> None:
-        """Hand the trainable weights to the optimizer, unless it already holds exactly these.
+        """Hand the trainable weights to the optimizer, unless it already holds exactly these,
+        and the layers' weight constraints (``kernel_constraint`` & co.), which it applies after
+        each step.
 
         When they changed since this model attached them (a layer frozen or unfrozen after
         compile, fit or load_model: Keras's transfer-learning recipe), the optimizer is re-attached
         and keeps the state of the weights that stay trainable.
         """
+        self.optimizer.set_constraints(self.weight_constraints)
         params = self.trainable_weights
         ids = [id(p) for p in params]
         if self._attached == ids:

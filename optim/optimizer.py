@@ -1,7 +1,7 @@
 """`Optimizer`: the bookkeeping every optimizer shares, so each subclass writes only its update rule.
 
 Shared here, once: parameter groups, per-parameter state, the step count, learning-rate schedules,
-gradient clipping, decoupled weight decay, saving and loading. A subclass defines
+gradient clipping, decoupled weight decay, weight constraints, saving and loading. A subclass defines
 ``init_state(param, hyper)`` (its zeroed moment arrays) and ``update(param, grad, state, hyper, t)``
 (its rule, in place, on numpy arrays).
 """
@@ -17,6 +17,7 @@ from optim import schedules
 from optim.arguments import (LearningRate, ParamsArg, as_groups, as_param_list, describe,
                              keras_hyperparameters, read_first_argument, to_internal_names)
 from optim.clipping import clip_gradients
+from optim.constraints import Constraint, apply_constraints, check_constraints
 from optim.saved_state import check_parameter_state, check_state_dict
 
 # Hyperparameters whose valid range the base class checks, whatever the optimizer.
@@ -49,7 +50,8 @@ class Optimizer:
     ``step -> lr``. Every step, for each parameter ``w`` with a gradient ``g`` (after clipping),
     with the current ``lr`` and ``weight_decay = wd``: ``w <- w - lr * wd * w`` (decoupled, as
     Keras; PyTorch's SGD and Adam add ``wd * w`` to the gradient instead), then the subclass's
-    rule. ``iterations`` counts the steps taken.
+    rule; then, for a parameter with a constraint (`set_constraints`), ``w <- constraint(w)``.
+    ``iterations`` counts the steps taken.
 
     Example:
         >>> opt = SGD([w, b], lr=0.1)
@@ -82,6 +84,7 @@ class Optimizer:
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
+        self.constraints: dict[Tensor, Constraint] = {}
         self.iterations = 0
         if groups is not None:
             for group in groups:
@@ -174,6 +177,16 @@ class Optimizer:
         self._check_hyperparameters(full)
         self.param_groups.append(full)
 
+    def set_constraints(self, constraints: dict[Tensor, Constraint]) -> None:
+        """After each update, replace a parameter ``w`` by ``constraint(w)`` (under ``no_grad``),
+        for each ``{w: constraint}`` given; this replaces the constraints set before.
+
+        A model hands its layers' ``kernel_constraint`` & co. over when it attaches its weights;
+        a loop of your own passes them itself: ``opt.set_constraints({w: nn.constraints.NonNeg()})``,
+        or for a model's weights ``opt.set_constraints(model.weight_constraints)``.
+        """
+        self.constraints = check_constraints(constraints, type(self).__name__)
+
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad = None``) before the next backward."""
         for group in self.param_groups:
@@ -242,6 +255,8 @@ class Optimizer:
                     state = self.state[p] = self.init_state(param, hyper)
                 self.update(param, grad, state, hyper, t)
                 p.data = param  # the values changed in place: this bumps p's version counter
+        if self.constraints:
+            apply_constraints(with_grad, self.constraints, type(self).__name__)
         self.iterations = t
 
     # ---- saving --------------------------------------------------------------------------------

@@ -373,6 +373,11 @@ CASES = [
          "smaller than pool_size=(4, 4)", 'use padding="same"'),
     Case("normalization_half_statistics", lambda _: nn.layers.Normalization(mean=0.5), ValueError,
          "give both mean and variance", "then call adapt(data)"),
+    # weight constraints: the message names the layer and the argument
+    Case("unknown_constraint", lambda _: Dense(3, kernel_constraint="positive", name="hidden"), ValueError,
+         "Dense layer 'hidden', kernel_constraint: unknown constraint 'positive'", "'non_neg'"),
+    Case("constraint_not_callable", lambda _: nn.layers.LSTM(3, recurrent_constraint=1.5), TypeError,
+         "LSTMCell 'lstm_cell', recurrent_constraint: a constraint must be a name", "nn.constraints.MaxNorm(1.5)"),
 ]
 
 

@@ -1,13 +1,15 @@
 """What the windowed layer families share (convolution, pooling, reshaping): checks of sizes
 given as an int or a tuple, padding modes, the data format and an input's rank, each turning a
-wrong value into a sentence naming the layer, the argument and a fix; and the length of a
-window's output along one axis.
+wrong value into a sentence naming the layer, the argument and a fix; the length of a window's
+output along one axis; and any layer's weight constraint arguments (``kernel_constraint=``...).
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
+
+from nn import constraints
 
 # What each input rank of a channels-last layer looks like, for error messages.
 LAYOUTS = {3: "(batch, steps, channels)", 4: "(batch, height, width, channels)"}
@@ -74,3 +76,12 @@ def window_output_length(length: Optional[int], size: int, stride: int, padding:
     if padding == "valid":
         return (length - ((size - 1) * dilation + 1)) // stride + 1
     return -(-length // stride)
+
+
+def constraint_argument(value: Any, argument: str, layer: str) -> Optional[Callable]:
+    """`nn.constraints.get(value)` for the argument `argument` (e.g. "kernel_constraint") of
+    `layer` (as `describe` names it), with an error that names both."""
+    try:
+        return constraints.get(value)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{layer}, {argument}: {error}") from None

@@ -21,6 +21,7 @@ import numpy as np
 import autograd as ag
 from nn import initializers, regularizers, saving, tree
 from nn.layers import tracking
+from nn.layers.arguments import constraint_argument
 from nn.layers.call_context import call_arguments, call_kwargs, calling, in_call, resolve_training
 from nn.layers.masks import any_mask, attach_masks, masks_of
 from nn.layers.naming import snake_case, spend_budget, unique_name
@@ -116,6 +117,7 @@ class Layer:
         self._trainable_weights: list[ag.Tensor] = []
         self._non_trainable_weights: list[ag.Tensor] = []
         self._regularized: list[tuple[ag.Tensor, Callable]] = []
+        self._constraints: dict[ag.Tensor, Callable] = {}  # applied by the optimizer after each step
         self._call_losses: list[ag.Tensor] = []
         self._inbound_nodes: list[Node] = []
         self.batch_input_shape: Optional[Shape] = (
@@ -165,7 +167,7 @@ class Layer:
     # ---- weights -------------------------------------------------------------------------------
     def add_weight(self, *args: Any, shape: Optional[Sequence[int]] = None, initializer: Any = None,
                    dtype: Any = None, trainable: bool = True, regularizer: Any = None,
-                   name: Optional[str] = None) -> ag.Tensor:
+                   constraint: Any = None, name: Optional[str] = None) -> ag.Tensor:
         """Create, register and return a weight `ag.Tensor` named ``"<layer>/<name>"``.
 
         Args:
@@ -176,6 +178,8 @@ class Layer:
             dtype: default: the layer's dtype, else autograd's default float dtype.
             trainable: whether `fit` updates it (False: a statistic such as a running mean).
             regularizer: a penalty on the weight, added to the training loss.
+            constraint: a projection the optimizer applies after each update, ``w <-
+                constraint(w)`` (see `nn.constraints`).
             name: default "variable", numbered when taken.
 
         By position, as in Keras 3: ``add_weight(shape, initializer, dtype)``. The order this
@@ -197,6 +201,7 @@ class Layer:
         dtype = np.dtype(given["dtype"] or self.dtype)
         initializer = given["initializer"] or ("glorot_uniform" if dtype.kind == "f" else "zeros")  # Keras's defaults
         name, regularizer = given["name"], given["regularizer"]
+        constraint = constraint_argument(constraint, "constraint", f"{self._kind} {self.name!r}")
         spend_budget(self.name, name, shape)
         filled_as = dtype if dtype.kind == "f" else np.dtype(ag.get_default_dtype())  # initializers fill floats
         values = initializers.get(initializer)(shape, dtype=filled_as).astype(dtype, copy=False)
@@ -210,6 +215,8 @@ class Layer:
         (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
+        if constraint is not None:
+            self._constraints[weight] = constraint
         return weight
 
     @property
@@ -244,6 +251,12 @@ class Layer:
     def non_trainable_weights(self) -> list[ag.Tensor]:
         trainable = {id(w) for w in self.trainable_weights}
         return [w for w in self.weights if id(w) not in trainable]
+
+    @property
+    def weight_constraints(self) -> dict[ag.Tensor, Callable]:
+        """``{weight: constraint}`` for this layer's and its inner layers' constrained weights:
+        what a model hands its optimizer (`optim.Optimizer.set_constraints`)."""
+        return {w: c for layer in self._flatten_layers() for w, c in layer._constraints.items()}
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)

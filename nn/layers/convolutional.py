@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import autograd as ag
-from nn import activations, initializers, regularizers
-from nn.layers.arguments import (channels_last, check_rank, describe, int_tuple, is_int, padding_mode,
-                                 window_output_length)
+from nn import activations, constraints, initializers, regularizers
+from nn.layers.arguments import (channels_last, check_rank, constraint_argument, describe, int_tuple, is_int,
+                                 padding_mode, window_output_length)
 from nn.layers.base import Layer, Shape
 
 
@@ -36,14 +36,15 @@ class BaseConv(Layer):
             Keras allows strides > 1 or dilation_rate > 1, not both.
         activation: a name such as "relu", a callable, or None (no activation).
         use_bias: add a learned bias per output channel.
-        bias_initializer, bias_regularizer: as for Dense.
+        bias_initializer, bias_regularizer, bias_constraint: as for Dense.
     """
 
     rank = 2  # spatial axes; a subclass sets 1 for sequences
 
     def __init__(self, kernel_size: Any, strides: Any = 1, padding: str = "valid", data_format: Optional[str] = None,
                  dilation_rate: Any = 1, activation: Any = None, use_bias: bool = True,
-                 bias_initializer: Any = "zeros", bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 bias_initializer: Any = "zeros", bias_regularizer: Any = None, *, bias_constraint: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         me = describe(self)
         self.kernel_size = int_tuple(kernel_size, self.rank, "kernel_size", me)
@@ -58,6 +59,7 @@ class BaseConv(Layer):
         self.use_bias = bool(use_bias)
         self.bias_initializer = initializers.get(bias_initializer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraint_argument(bias_constraint, "bias_constraint", me)
         self.kernel: Optional[ag.Tensor] = None
         self.bias: Optional[ag.Tensor] = None
 
@@ -82,7 +84,8 @@ class BaseConv(Layer):
 
     def add_bias(self, units: int) -> None:
         if self.use_bias:
-            self.bias = self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer)
+            self.bias = self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         self.compute_output_shape(inputs.shape)  # clear errors for a wrong rank or too small an input
@@ -113,7 +116,8 @@ class BaseConv(Layer):
                 "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": list(self.dilation_rate), "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "bias_initializer": initializers.serialize(self.bias_initializer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 def check_filters(filters: Any, layer: str) -> int:
@@ -130,16 +134,17 @@ class Conv(BaseConv):
         filters: the number of output channels.
         groups: split input and output channels into this many independent convolutions
             (both channel counts must divide by it); 1 is an ordinary convolution.
-        kernel_initializer, kernel_regularizer: as for Dense.
+        kernel_initializer, kernel_regularizer, kernel_constraint: as for Dense.
         The window arguments are BaseConv's.
     """
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: Optional[str] = None, dilation_rate: Any = 1, groups: int = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, *, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+                         bias_initializer, bias_regularizer, bias_constraint=bias_constraint, **kwargs)
         me = describe(self)
         self.filters = check_filters(filters, me)
         if not is_int(groups) or groups <= 0 or self.filters % groups:
@@ -148,6 +153,7 @@ class Conv(BaseConv):
         self.groups = int(groups)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraint_argument(kernel_constraint, "kernel_constraint", me)
 
     def build(self, input_shape: Shape) -> None:
         channels = self.input_channels(input_shape)
@@ -156,7 +162,8 @@ class Conv(BaseConv):
                              f"(input shape {tuple(input_shape)}).")
         self.spatial_output(input_shape)
         self.kernel = self.add_weight("kernel", (*self.kernel_size, channels // self.groups, self.filters),
-                                      self.kernel_initializer, self.kernel_regularizer)
+                                      self.kernel_initializer, self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.add_bias(self.filters)
 
     def output_channels(self, input_channels: int) -> int:
@@ -165,7 +172,8 @@ class Conv(BaseConv):
     def get_config(self) -> dict:
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint)}
 
 
 class Conv2D(Conv):
@@ -219,7 +227,7 @@ class Conv2DTranspose(BaseConv):
         output_padding: None (Keras's sizes: ``height * s`` for "same", ``height * s +
             max(k - s, 0)`` for "valid") or an int / pair of extra cells at the bottom/right,
             each smaller than the stride.
-        kernel_initializer, kernel_regularizer: as for Dense.
+        kernel_initializer, kernel_regularizer, kernel_constraint: as for Dense.
 
     Shape:
         input ``(batch, height, width, in_channels)``; output ``(batch, out_h, out_w, filters)``;
@@ -230,9 +238,9 @@ class Conv2DTranspose(BaseConv):
                  output_padding: Any = None, data_format: Optional[str] = None, dilation_rate: Any = 1,
                  activation: Any = None, use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 **kwargs: Any) -> None:
+                 *, kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+                         bias_initializer, bias_regularizer, bias_constraint=bias_constraint, **kwargs)
         me = describe(self)
         self.filters = check_filters(filters, me)
         self.output_padding = (None if output_padding is None
@@ -242,11 +250,13 @@ class Conv2DTranspose(BaseConv):
                              f"strides={self.strides} along each axis.")
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraint_argument(kernel_constraint, "kernel_constraint", me)
 
     def build(self, input_shape: Shape) -> None:
         channels = self.input_channels(input_shape)
         self.kernel = self.add_weight("kernel", (*self.kernel_size, self.filters, channels),
-                                      self.kernel_initializer, self.kernel_regularizer)
+                                      self.kernel_initializer, self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.add_bias(self.filters)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
@@ -277,4 +287,5 @@ class Conv2DTranspose(BaseConv):
         return {**super().get_config(), "filters": self.filters,
                 "output_padding": None if self.output_padding is None else list(self.output_padding),
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint)}

@@ -7,7 +7,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 import autograd as ag
-from nn import activations, initializers, regularizers
+from nn import activations, constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument, describe
 from nn.layers.base import Layer, Shape, as_shape
 from nn.layers.node import KerasTensor, Node
 from nn.utils import check_seed, get_rng
@@ -22,6 +23,8 @@ class Dense(Layer):
         use_bias: add a learned bias vector.
         kernel_initializer, bias_initializer: names or callables ``init(shape, dtype)``.
         kernel_regularizer, bias_regularizer: penalties added to the training loss.
+        kernel_constraint, bias_constraint: projections applied after each optimizer step,
+            e.g. ``nn.constraints.MaxNorm(3)`` (see `nn.constraints`).
 
     Shape:
         input ``(batch, in_features)`` (or ``(..., in_features)``), output ``(batch, units)``;
@@ -37,7 +40,8 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, *, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"Dense layer {self.name!r}: units must be a positive integer (the number "
@@ -51,6 +55,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraint_argument(kernel_constraint, "kernel_constraint", describe(self))
+        self.bias_constraint = constraint_argument(bias_constraint, "bias_constraint", describe(self))
         self.kernel: Optional[ag.Tensor] = None
         self.bias: Optional[ag.Tensor] = None
 
@@ -60,10 +66,12 @@ class Dense(Layer):
             raise ValueError(f"Dense layer {self.name!r} needs inputs of shape (batch, features) with a "
                              f"known number of features, got {input_shape}.")
         self.kernel = self.add_weight(shape=(in_features, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                        name="bias")
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         in_features = self.kernel.shape[0]
@@ -87,7 +95,9 @@ class Dense(Layer):
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 class Activation(Layer):

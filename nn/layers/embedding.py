@@ -6,7 +6,8 @@ from typing import Any, Optional
 import numpy as np
 
 import autograd as ag
-from nn import initializers, regularizers
+from nn import constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument, describe
 from nn.layers.base import Layer, Shape
 
 
@@ -21,6 +22,8 @@ class Embedding(Layer):
         output_dim: the length of each vector.
         embeddings_initializer: default "uniform", U(-0.05, 0.05) as in Keras.
         embeddings_regularizer: a penalty on the embeddings matrix.
+        embeddings_constraint: a projection of the embeddings matrix after each optimizer step
+            (e.g. ``nn.constraints.UnitNorm(axis=1)`` for vectors of norm 1).
         mask_zero: index 0 is padding: the output carries a mask (False where the index is 0)
             that recurrent and pooling layers downstream use to skip those steps. Index 0
             still has a row, so input_dim must be the vocabulary size + 1.
@@ -38,7 +41,8 @@ class Embedding(Layer):
     supports_masking = True
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 embeddings_regularizer: Any = None, mask_zero: bool = False, **kwargs: Any) -> None:
+                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None, mask_zero: bool = False,
+                 **kwargs: Any) -> None:
         kwargs.pop("input_length", None)  # Keras 2's argument; the steps come from the data
         super().__init__(**kwargs)
         for what, value in (("input_dim", input_dim), ("output_dim", output_dim)):
@@ -47,12 +51,15 @@ class Embedding(Layer):
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraint_argument(embeddings_constraint, "embeddings_constraint",
+                                                         describe(self))
         self.mask_zero = bool(mask_zero)
         self.embeddings: Optional[ag.Tensor] = None
 
     def build(self, input_shape: Shape) -> None:
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer, self.embeddings_regularizer)
+                                          self.embeddings_initializer, self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         indices = self._indices(inputs)
@@ -87,4 +94,5 @@ class Embedding(Layer):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero}

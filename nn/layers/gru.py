@@ -27,6 +27,8 @@ class GRUCell(RNNCell):
         kernel_initializer, recurrent_initializer, bias_initializer: Keras's defaults
             "glorot_uniform", "orthogonal" and "zeros".
         kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on the weights.
+        kernel_constraint, recurrent_constraint, bias_constraint: projections of the weights after
+            each optimizer step (see `nn.constraints`).
         dropout, recurrent_dropout: fractions of the step inputs and of h to drop in training
             (one mask per sequence, shared by the three gates).
         reset_after: apply the reset gate after the recurrent product (True, Keras's default)
@@ -43,6 +45,7 @@ class GRUCell(RNNCell):
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, recurrent_regularizer: Any = None, bias_regularizer: Any = None,
+                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, reset_after: bool = True,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
@@ -56,6 +59,7 @@ class GRUCell(RNNCell):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
         self.output_size = self.units
@@ -63,13 +67,14 @@ class GRUCell(RNNCell):
     def build(self, input_shape: Shape) -> None:
         units = self.units
         self.kernel = self.add_weight("kernel", (input_shape[-1], 3 * units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
-                                                self.recurrent_regularizer)
+                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
             shape = (2, 3 * units) if self.reset_after else (3 * units,)
-            self.bias = self.add_weight("bias", shape, self.bias_initializer, self.bias_regularizer)
+            self.bias = self.add_weight("bias", shape, self.bias_initializer, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states
@@ -104,7 +109,7 @@ class GRU(RNN):
     """A gated recurrent unit layer (see the module docstring for the equations).
 
     Takes `GRUCell`'s arguments (units, activation, recurrent_activation, use_bias,
-    initializers, regularizers, dropout, recurrent_dropout, reset_after, seed) and `RNN`'s
+    initializers, regularizers, constraints, dropout, recurrent_dropout, reset_after, seed) and `RNN`'s
     (return_sequences, return_state, go_backwards, stateful, unroll).
 
     Example:
@@ -119,12 +124,16 @@ class GRU(RNN):
                  kernel_regularizer: Any = None, recurrent_regularizer: Any = None, bias_regularizer: Any = None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: Optional[int] = None,
                  return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
-                 stateful: bool = False, unroll: bool = False, reset_after: bool = True, **kwargs: Any) -> None:
+                 stateful: bool = False, unroll: bool = False, reset_after: bool = True, *,
+                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any) -> None:
         cell = GRUCell(units, activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
                        kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
                        bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
                        recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
-                       dropout=dropout, recurrent_dropout=recurrent_dropout, reset_after=reset_after, seed=seed,
+                       kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+                       bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                       reset_after=reset_after, seed=seed,
                        name="gru_cell", trainable=kwargs.get("trainable", True))
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)

@@ -30,6 +30,8 @@ class LSTMCell(RNNCell):
         unit_forget_bias: start the forget gate's bias at 1 (Jozefowicz et al., 2015), so the
             carry is kept at first; the other biases come from `bias_initializer`.
         kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on the weights.
+        kernel_constraint, recurrent_constraint, bias_constraint: projections of the weights after
+            each optimizer step (see `nn.constraints`).
         dropout, recurrent_dropout: fractions of the step inputs and of h to drop in training
             (one mask per sequence; Keras draws a recurrent mask per gate, here the four gates
             share one).
@@ -44,7 +46,8 @@ class LSTMCell(RNNCell):
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
                  unit_forget_bias: bool = True, kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
+                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
         self.units = check_units(units, f"LSTMCell {self.name!r}")
@@ -58,18 +61,20 @@ class LSTMCell(RNNCell):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
         units = self.units
         self.kernel = self.add_weight("kernel", (input_shape[-1], 4 * units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 4 * units), self.recurrent_initializer,
-                                                self.recurrent_regularizer)
+                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight("bias", (4 * units,), self._initial_bias, self.bias_regularizer)
+            self.bias = self.add_weight("bias", (4 * units,), self._initial_bias, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def _initial_bias(self, shape: tuple, dtype: Any = None) -> np.ndarray:
         """`bias_initializer`'s values, with the forget gate's block at 1 under `unit_forget_bias`."""
@@ -117,7 +122,7 @@ class LSTM(RNN):
     """A long short-term memory layer (see the module docstring for the equations).
 
     Takes `LSTMCell`'s arguments (units, activation, recurrent_activation, use_bias,
-    initializers, unit_forget_bias, regularizers, dropout, recurrent_dropout, seed) and `RNN`'s
+    initializers, unit_forget_bias, regularizers, constraints, dropout, recurrent_dropout, seed) and `RNN`'s
     (return_sequences, return_state, go_backwards, stateful, unroll). With return_state the
     layer returns ``output, h, c``.
 
@@ -137,12 +142,16 @@ class LSTM(RNN):
                  unit_forget_bias: bool = True, kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
                  bias_regularizer: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False, **kwargs: Any) -> None:
+                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False, *,
+                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any) -> None:
         cell = LSTMCell(units, activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
                         kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
                         bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
                         kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                        bias_regularizer=bias_regularizer, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                        bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                        recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                        dropout=dropout, recurrent_dropout=recurrent_dropout,
                         seed=seed, name="lstm_cell", trainable=kwargs.get("trainable", True))
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)

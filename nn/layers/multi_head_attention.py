@@ -8,7 +8,8 @@ from typing import Any, Optional
 import numpy as np
 
 import autograd as ag
-from nn import initializers, regularizers
+from nn import constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument, describe
 from nn.layers.attention import attention_dropout, causal_mask
 from nn.layers.base import Layer, Shape
 from nn.layers.masks import get_mask
@@ -35,6 +36,7 @@ class MultiHeadAttention(Layer):
         output_shape: the size of the output's last axis (default: the query's).
         kernel_initializer, bias_initializer: default "glorot_uniform" and "zeros".
         kernel_regularizer, bias_regularizer: penalties on the projections.
+        kernel_constraint, bias_constraint: projections of the weights after each optimizer step.
         seed: a seed for the dropout.
 
     Call arguments: ``layer(query, value, key=None, query_mask=None, value_mask=None,
@@ -63,7 +65,8 @@ class MultiHeadAttention(Layer):
     def __init__(self, num_heads: int, key_dim: int, value_dim: Optional[int] = None, dropout: float = 0.0,
                  use_bias: bool = True, output_shape: Any = None, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 seed: Optional[int] = None, **kwargs: Any) -> None:
+                 seed: Optional[int] = None, *, kernel_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for what, value in (("num_heads", num_heads), ("key_dim", key_dim), ("value_dim", value_dim)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
@@ -83,6 +86,8 @@ class MultiHeadAttention(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraint_argument(kernel_constraint, "kernel_constraint", describe(self))
+        self.bias_constraint = constraint_argument(bias_constraint, "bias_constraint", describe(self))
         self.seed = seed
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
@@ -111,15 +116,17 @@ class MultiHeadAttention(Layer):
         self.value_kernel, self.value_bias = self._projection("value", value_shape[-1], (heads, self.value_dim))
         out = self.output_shape or (query_shape[-1],)
         self.output_kernel = self.add_weight("attention_output/kernel", (heads, self.value_dim, *out),
-                                             self.kernel_initializer, self.kernel_regularizer)
+                                             self.kernel_initializer, self.kernel_regularizer,
+                                             constraint=self.kernel_constraint)
         self.output_bias = (self.add_weight("attention_output/bias", out, self.bias_initializer,
-                                            self.bias_regularizer) if self.use_bias else None)
+                                            self.bias_regularizer, constraint=self.bias_constraint)
+                            if self.use_bias else None)
 
     def _projection(self, name: str, features: int, heads_shape: tuple) -> tuple[ag.Tensor, Optional[ag.Tensor]]:
         kernel = self.add_weight(f"{name}/kernel", (features, *heads_shape), self.kernel_initializer,
-                                 self.kernel_regularizer)
-        bias = (self.add_weight(f"{name}/bias", heads_shape, self.bias_initializer, self.bias_regularizer)
-                if self.use_bias else None)
+                                 self.kernel_regularizer, constraint=self.kernel_constraint)
+        bias = (self.add_weight(f"{name}/bias", heads_shape, self.bias_initializer, self.bias_regularizer,
+                                constraint=self.bias_constraint) if self.use_bias else None)
         return kernel, bias
 
     # ---- running ---------------------------------------------------------------------------------
@@ -190,7 +197,9 @@ class MultiHeadAttention(Layer):
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer), "seed": self.seed}
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint), "seed": self.seed}
 
 
 def _shape_of(x: Any) -> Shape:

@@ -18,8 +18,8 @@ from typing import Any, Optional
 import numpy as np
 
 import autograd as ag
-from nn import initializers, regularizers
-from nn.layers.arguments import describe, is_int
+from nn import constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument, describe, is_int
 from nn.layers.base import Layer, Shape
 
 
@@ -66,6 +66,7 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer: as in Keras.
         moving_mean_initializer, moving_variance_initializer: as in Keras.
         beta_regularizer, gamma_regularizer: as in Keras.
+        beta_constraint, gamma_constraint: projections applied after each optimizer step.
 
     Shape:
         output = input; weights ``[gamma, beta, moving_mean, moving_variance]``, each
@@ -75,7 +76,8 @@ class BatchNormalization(Layer):
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
                  moving_mean_initializer: Any = "zeros", moving_variance_initializer: Any = "ones",
-                 beta_regularizer: Any = None, gamma_regularizer: Any = None, **kwargs: Any) -> None:
+                 beta_regularizer: Any = None, gamma_regularizer: Any = None, beta_constraint: Any = None,
+                 gamma_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         me = describe(self)
         if not is_int(axis):
@@ -93,6 +95,8 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraint_argument(beta_constraint, "beta_constraint", me)
+        self.gamma_constraint = constraint_argument(gamma_constraint, "gamma_constraint", me)
         self.gamma: Optional[ag.Tensor] = None
         self.beta: Optional[ag.Tensor] = None
         self.moving_mean: Optional[ag.Tensor] = None
@@ -104,9 +108,11 @@ class BatchNormalization(Layer):
         if channels is None:
             raise ValueError(f"{describe(self)} needs a known size along axis {self.axis}, got {tuple(input_shape)}.")
         if self.scale:
-            self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.gamma_regularizer)
+            self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
         if self.center:
-            self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.beta_regularizer)
+            self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.beta_regularizer,
+                                        constraint=self.beta_constraint)
         self.moving_mean = self.add_weight("moving_mean", (channels,), self.moving_mean_initializer,
                                            trainable=False)
         self.moving_variance = self.add_weight("moving_variance", (channels,), self.moving_variance_initializer,
@@ -145,7 +151,9 @@ class BatchNormalization(Layer):
                 "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
                 "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
                 "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer)}
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
 
 
 class LayerNormalization(Layer):
@@ -158,6 +166,7 @@ class LayerNormalization(Layer):
         epsilon: added to the variance so the division is safe (Keras's 1e-3).
         center, scale: learn beta (an offset) and gamma (a scale) over the `axis` dimensions.
         beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer: as in Keras.
+        beta_constraint, gamma_constraint: projections applied after each optimizer step.
 
     Shape:
         output = input; weights ``[gamma, beta]``, each of the shape of the `axis` dimensions.
@@ -165,7 +174,8 @@ class LayerNormalization(Layer):
 
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", beta_regularizer: Any = None,
-                 gamma_regularizer: Any = None, **kwargs: Any) -> None:
+                 gamma_regularizer: Any = None, beta_constraint: Any = None, gamma_constraint: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         me = describe(self)
         if not (is_int(axis) or (isinstance(axis, (tuple, list)) and axis and all(is_int(a) for a in axis))):
@@ -179,6 +189,8 @@ class LayerNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraint_argument(beta_constraint, "beta_constraint", me)
+        self.gamma_constraint = constraint_argument(gamma_constraint, "gamma_constraint", me)
         self.gamma: Optional[ag.Tensor] = None
         self.beta: Optional[ag.Tensor] = None
 
@@ -190,9 +202,11 @@ class LayerNormalization(Layer):
         if None in shape:
             raise ValueError(f"{describe(self)} needs known sizes along axis {self.axis}, got {tuple(input_shape)}.")
         if self.scale:
-            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer)
+            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
         if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer)
+            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer,
+                                        constraint=self.beta_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         axes = self.axes(inputs.ndim)
@@ -208,4 +222,6 @@ class LayerNormalization(Layer):
                 "scale": self.scale, "beta_initializer": initializers.serialize(self.beta_initializer),
                 "gamma_initializer": initializers.serialize(self.gamma_initializer),
                 "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer)}
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}

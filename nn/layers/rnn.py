@@ -12,7 +12,8 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 import autograd as ag
-from nn import activations, initializers, regularizers
+from nn import activations, constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument
 from nn.layers.base import LAYER_CLASSES, Layer, Shape
 from nn.utils import get_rng, to_tensor
 
@@ -101,7 +102,17 @@ class RNNCell(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
+
+    def set_constraints(self, kernel: Any, recurrent: Any, bias: Any) -> None:
+        """The cell's kernel_constraint, recurrent_constraint and bias_constraint arguments."""
+        owner = f"{type(self).__name__} {self.name!r}"
+        self.kernel_constraint = constraint_argument(kernel, "kernel_constraint", owner)
+        self.recurrent_constraint = constraint_argument(recurrent, "recurrent_constraint", owner)
+        self.bias_constraint = constraint_argument(bias, "bias_constraint", owner)
 
 
 def run_steps(step: Step, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray] = None,

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import autograd as ag
-from nn import initializers, regularizers
-from nn.layers.arguments import describe, is_int
+from nn import constraints, initializers, regularizers
+from nn.layers.arguments import constraint_argument, describe, is_int
 from nn.layers.base import Shape
 from nn.layers.convolutional import BaseConv, check_filters
 
@@ -38,9 +38,9 @@ class DepthwiseConv2D(BaseConv):
 
     Args:
         kernel_size, strides, padding, data_format, dilation_rate: as for Conv2D.
-        activation, use_bias, bias_initializer, bias_regularizer: as for Conv2D.
+        activation, use_bias, bias_initializer, bias_regularizer, bias_constraint: as for Conv2D.
         depth_multiplier: output channels per input channel.
-        depthwise_initializer, depthwise_regularizer: for the kernel.
+        depthwise_initializer, depthwise_regularizer, depthwise_constraint: for the kernel.
 
     Shape:
         input ``(batch, height, width, channels)``; output ``(batch, out_h, out_w, channels *
@@ -51,18 +51,21 @@ class DepthwiseConv2D(BaseConv):
     def __init__(self, kernel_size: Any, strides: Any = 1, padding: str = "valid", depth_multiplier: int = 1,
                  data_format: Optional[str] = None, dilation_rate: Any = 1, activation: Any = None,
                  use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 depthwise_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 depthwise_regularizer: Any = None, bias_regularizer: Any = None, *, depthwise_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+                         bias_initializer, bias_regularizer, bias_constraint=bias_constraint, **kwargs)
         self.depth_multiplier = check_multiplier(depth_multiplier, describe(self))
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraint_argument(depthwise_constraint, "depthwise_constraint", describe(self))
 
     def build(self, input_shape: Shape) -> None:
         channels = self.input_channels(input_shape)
         self.spatial_output(input_shape)
         self.kernel = self.add_weight("kernel", (*self.kernel_size, channels, self.depth_multiplier),
-                                      self.depthwise_initializer, self.depthwise_regularizer)
+                                      self.depthwise_initializer, self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint)
         self.add_bias(channels * self.depth_multiplier)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
@@ -74,7 +77,8 @@ class DepthwiseConv2D(BaseConv):
     def get_config(self) -> dict:
         return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
                 "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer)}
+                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+                "depthwise_constraint": constraints.serialize(self.depthwise_constraint)}
 
 
 class SeparableConv2D(BaseConv):
@@ -87,6 +91,7 @@ class SeparableConv2D(BaseConv):
         depth_multiplier: channels per input channel after the depthwise step.
         depthwise_initializer, pointwise_initializer: for the two kernels.
         depthwise_regularizer, pointwise_regularizer: for the two kernels.
+        depthwise_constraint, pointwise_constraint: for the two kernels.
 
     Shape:
         input ``(batch, height, width, channels)``; output ``(batch, out_h, out_w, filters)``;
@@ -99,9 +104,10 @@ class SeparableConv2D(BaseConv):
                  activation: Any = None, use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
                  pointwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  depthwise_regularizer: Any = None, pointwise_regularizer: Any = None, bias_regularizer: Any = None,
+                 *, depthwise_constraint: Any = None, pointwise_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+                         bias_initializer, bias_regularizer, bias_constraint=bias_constraint, **kwargs)
         me = describe(self)
         self.filters = check_filters(filters, me)
         self.depth_multiplier = check_multiplier(depth_multiplier, me)
@@ -109,6 +115,8 @@ class SeparableConv2D(BaseConv):
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.depthwise_constraint = constraint_argument(depthwise_constraint, "depthwise_constraint", me)
+        self.pointwise_constraint = constraint_argument(pointwise_constraint, "pointwise_constraint", me)
         self.depthwise_kernel: Optional[ag.Tensor] = None
         self.pointwise_kernel: Optional[ag.Tensor] = None
 
@@ -118,9 +126,9 @@ class SeparableConv2D(BaseConv):
         depthwise_shape = (*self.kernel_size, channels, self.depth_multiplier)
         pointwise_shape = (1, 1, channels * self.depth_multiplier, self.filters)
         self.depthwise_kernel = self.add_weight("depthwise_kernel", depthwise_shape, self.depthwise_initializer,
-                                                self.depthwise_regularizer)
+                                                self.depthwise_regularizer, constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight("pointwise_kernel", pointwise_shape, self.pointwise_initializer,
-                                                self.pointwise_regularizer)
+                                                self.pointwise_regularizer, constraint=self.pointwise_constraint)
         self.add_bias(self.filters)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:
@@ -134,4 +142,6 @@ class SeparableConv2D(BaseConv):
                 "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
                 "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
                 "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer)}
+                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+                "pointwise_constraint": constraints.serialize(self.pointwise_constraint)}

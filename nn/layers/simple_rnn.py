@@ -19,6 +19,8 @@ class SimpleRNNCell(RNNCell):
         kernel_initializer, recurrent_initializer, bias_initializer: Keras's defaults
             "glorot_uniform", "orthogonal" and "zeros".
         kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on the weights.
+        kernel_constraint, recurrent_constraint, bias_constraint: projections of the weights after
+            each optimizer step (see `nn.constraints`).
         dropout, recurrent_dropout: fractions of the step inputs and of the state to drop in
             training (one mask per sequence).
         seed: a seed for the dropout masks.
@@ -30,7 +32,8 @@ class SimpleRNNCell(RNNCell):
     def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", recurrent_initializer: Any = "orthogonal",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
+                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
         self.units = check_units(units, f"SimpleRNNCell {self.name!r}")
@@ -42,16 +45,18 @@ class SimpleRNNCell(RNNCell):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
         self.state_size = self.units
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, self.units),
-                                                self.recurrent_initializer, self.recurrent_regularizer)
-        self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
-                     if self.use_bias else None)
+                                                self.recurrent_initializer, self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
+                                     constraint=self.bias_constraint) if self.use_bias else None)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states
@@ -68,7 +73,7 @@ class SimpleRNN(RNN):
     """A fully connected recurrent layer: ``h_t = tanh(x_t @ kernel + h_(t-1) @ recurrent_kernel + b)``.
 
     Takes `SimpleRNNCell`'s arguments (units, activation, use_bias, initializers, regularizers,
-    dropout, recurrent_dropout, seed) and `RNN`'s (return_sequences, return_state, go_backwards,
+    constraints, dropout, recurrent_dropout, seed) and `RNN`'s (return_sequences, return_state, go_backwards,
     stateful, unroll).
 
     Example:
@@ -82,11 +87,15 @@ class SimpleRNN(RNN):
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
                  bias_regularizer: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False, **kwargs: Any) -> None:
+                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False, *,
+                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any) -> None:
         cell = SimpleRNNCell(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                              recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
                              kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                             bias_regularizer=bias_regularizer, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                             dropout=dropout, recurrent_dropout=recurrent_dropout,
                              seed=seed, name="simple_rnn_cell", trainable=kwargs.get("trainable", True))
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)

@@ -16,8 +16,8 @@ import pytest
 # The packages the API reference documents; each with an `__all__` is checked name by name, a
 # module without one by the public names it defines itself.
 DOCUMENTED = ["autograd", "autograd.viz", "nn", "nn.models", "nn.layers", "nn.losses", "nn.metrics",
-              "nn.callbacks", "nn.activations", "nn.initializers", "nn.regularizers", "nn.datasets",
-              "nn.utils", "nn.tree", "nn.ops", "nn.saving", "nn.plots", "optim", "optim.schedules"]
+              "nn.callbacks", "nn.activations", "nn.initializers", "nn.regularizers", "nn.constraints",
+              "nn.datasets", "nn.utils", "nn.tree", "nn.ops", "nn.saving", "nn.plots", "optim", "optim.schedules"]
 
 
 def entry_ids(module_name: str, name: str) -> set[str]:

@@ -27,11 +27,7 @@ BASE_KEYWORDS = {
     "optim": {"clipnorm", "clipvalue", "global_clipnorm", "name"},
     "losses": set(), "metrics": set(), "callbacks": set(),
 }
-CONSTRAINTS = "weight constraints (nn.constraints) are not implemented yet"
 NOT_SUPPORTED: dict[str, str] = {
-    **dict.fromkeys(["kernel_constraint", "bias_constraint", "recurrent_constraint", "depthwise_constraint",
-                     "pointwise_constraint", "embeddings_constraint", "alpha_constraint", "beta_constraint",
-                     "gamma_constraint"], CONSTRAINTS),
     **dict.fromkeys(["lora_rank", "lora_alpha", "quantization_config"], "no LoRA or quantization: models here are small"),
     **dict.fromkeys(["use_cudnn", "flash_attention"], "CPU only: there is no cuDNN or flash kernel to choose"),
     **dict.fromkeys(["sparse", "ragged", "optional", "tensor", "input_tensor"],
