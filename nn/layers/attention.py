@@ -72,9 +72,9 @@ class Attention(Layer):
     def build(self, input_shape: Any) -> None:
         self._check_inputs(input_shape)
         if self.use_scale:
-            self.scale = self.add_weight("scale", (), "ones")
+            self.scale = self.add_weight(name="scale", shape=(), initializer="ones")
         if self.score_mode == "concat":
-            self.concat_score_weight = self.add_weight("concat_score_weight", (), "ones")
+            self.concat_score_weight = self.add_weight(name="concat_score_weight", shape=(), initializer="ones")
 
     def _check_inputs(self, inputs: Any) -> None:
         if not isinstance(inputs, list) or not 2 <= len(inputs) <= 3:
@@ -139,7 +139,7 @@ class AdditiveAttention(Attention):
     def build(self, input_shape: Any) -> None:
         self._check_inputs(input_shape)
         if self.use_scale:
-            self.scale = self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform")
+            self.scale = self.add_weight(name="scale", shape=(input_shape[0][-1],), initializer="glorot_uniform")
 
     def scores(self, query: ag.Tensor, key: ag.Tensor) -> ag.Tensor:
         features = ag.tanh(ag.expand_dims(query, -2) + ag.expand_dims(key, -3))  # (batch, Tq, Tv, dim)

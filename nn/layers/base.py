@@ -182,9 +182,9 @@ class Layer:
                 constraint(w)`` (see `nn.constraints`).
             name: default "variable", numbered when taken.
 
-        By position, as in Keras 3: ``add_weight(shape, initializer, dtype)``. The order this
-        project's layers used before, ``add_weight(name, shape, initializer, regularizer)`` with
-        the name first, is understood too.
+        By position, as in Keras 3: ``add_weight(shape, initializer, dtype)``. tf.keras (Keras 2)
+        code puts the name first, ``add_weight("kernel", shape, ...)``: a string first is taken
+        that way, ``add_weight(name, shape, initializer, regularizer)``, so such code ports too.
         """
         self._check_initialized()
         given = {"shape": shape, "initializer": initializer, "dtype": dtype, "regularizer": regularizer, "name": name}

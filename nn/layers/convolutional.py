@@ -84,8 +84,8 @@ class BaseConv(Layer):
 
     def add_bias(self, units: int) -> None:
         if self.use_bias:
-            self.bias = self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = self.add_weight(name="bias", shape=(units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         self.compute_output_shape(inputs.shape)  # clear errors for a wrong rank or too small an input
@@ -161,8 +161,8 @@ class Conv(BaseConv):
             raise ValueError(f"{describe(self)}: groups={self.groups} must divide the input's {channels} channels "
                              f"(input shape {tuple(input_shape)}).")
         self.spatial_output(input_shape)
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels // self.groups, self.filters),
-                                      self.kernel_initializer, self.kernel_regularizer,
+        self.kernel = self.add_weight(name="kernel", shape=(*self.kernel_size, channels // self.groups, self.filters),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self.add_bias(self.filters)
 
@@ -254,8 +254,8 @@ class Conv2DTranspose(BaseConv):
 
     def build(self, input_shape: Shape) -> None:
         channels = self.input_channels(input_shape)
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, self.filters, channels),
-                                      self.kernel_initializer, self.kernel_regularizer,
+        self.kernel = self.add_weight(name="kernel", shape=(*self.kernel_size, self.filters, channels),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self.add_bias(self.filters)
 

@@ -57,8 +57,9 @@ class Embedding(Layer):
         self.embeddings: Optional[ag.Tensor] = None
 
     def build(self, input_shape: Shape) -> None:
-        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer, self.embeddings_regularizer,
+        self.embeddings = self.add_weight(name="embeddings", shape=(self.input_dim, self.output_dim),
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:

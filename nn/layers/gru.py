@@ -66,15 +66,18 @@ class GRUCell(RNNCell):
 
     def build(self, input_shape: Shape) -> None:
         units = self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], 3 * units), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
-                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], 3 * units),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(units, 3 * units),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
             shape = (2, 3 * units) if self.reset_after else (3 * units,)
-            self.bias = self.add_weight("bias", shape, self.bias_initializer, self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = self.add_weight(name="bias", shape=shape, initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states

@@ -67,14 +67,17 @@ class LSTMCell(RNNCell):
 
     def build(self, input_shape: Shape) -> None:
         units = self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], 4 * units), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 4 * units), self.recurrent_initializer,
-                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], 4 * units),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(units, 4 * units),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight("bias", (4 * units,), self._initial_bias, self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = self.add_weight(name="bias", shape=(4 * units,), initializer=self._initial_bias,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def _initial_bias(self, shape: tuple, dtype: Any = None) -> np.ndarray:
         """`bias_initializer`'s values, with the forget gate's block at 1 under `unit_forget_bias`."""

@@ -115,11 +115,11 @@ class MultiHeadAttention(Layer):
         self.key_kernel, self.key_bias = self._projection("key", key_shape[-1], (heads, self.key_dim))
         self.value_kernel, self.value_bias = self._projection("value", value_shape[-1], (heads, self.value_dim))
         out = self.output_shape or (query_shape[-1],)
-        self.output_kernel = self.add_weight("attention_output/kernel", (heads, self.value_dim, *out),
-                                             self.kernel_initializer, self.kernel_regularizer,
+        self.output_kernel = self.add_weight(name="attention_output/kernel", shape=(heads, self.value_dim, *out),
+                                             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                              constraint=self.kernel_constraint)
-        self.output_bias = (self.add_weight("attention_output/bias", out, self.bias_initializer,
-                                            self.bias_regularizer, constraint=self.bias_constraint)
+        self.output_bias = (self.add_weight(name="attention_output/bias", shape=out, initializer=self.bias_initializer,
+                                            regularizer=self.bias_regularizer, constraint=self.bias_constraint)
                             if self.use_bias else None)
 
     def _projection(self, name: str, features: int, heads_shape: tuple) -> tuple[ag.Tensor, Optional[ag.Tensor]]:

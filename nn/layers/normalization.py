@@ -108,15 +108,15 @@ class BatchNormalization(Layer):
         if channels is None:
             raise ValueError(f"{describe(self)} needs a known size along axis {self.axis}, got {tuple(input_shape)}.")
         if self.scale:
-            self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = self.add_weight(name="gamma", shape=(channels,), initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
         if self.center:
-            self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.beta_regularizer,
-                                        constraint=self.beta_constraint)
-        self.moving_mean = self.add_weight("moving_mean", (channels,), self.moving_mean_initializer,
-                                           trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", (channels,), self.moving_variance_initializer,
-                                               trainable=False)
+            self.beta = self.add_weight(name="beta", shape=(channels,), initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self.moving_mean = self.add_weight(name="moving_mean", shape=(channels,),
+                                           initializer=self.moving_mean_initializer, trainable=False)
+        self.moving_variance = self.add_weight(name="moving_variance", shape=(channels,),
+                                               initializer=self.moving_variance_initializer, trainable=False)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         ndim = inputs.ndim
@@ -202,11 +202,11 @@ class LayerNormalization(Layer):
         if None in shape:
             raise ValueError(f"{describe(self)} needs known sizes along axis {self.axis}, got {tuple(input_shape)}.")
         if self.scale:
-            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
         if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
 
     def call(self, inputs: ag.Tensor, training: Optional[bool] = None) -> ag.Tensor:
         axes = self.axes(inputs.ndim)

@@ -71,9 +71,9 @@ class Normalization(Layer):
         if None in shape:
             raise ValueError(f"{describe(self)}: the kept axes {self.axis} need known sizes, got {tuple(input_shape)}.")
         if self.input_mean is None:
-            self.mean = self.add_weight("mean", shape, "zeros", trainable=False)
-            self.variance = self.add_weight("variance", shape, "ones", trainable=False)
-            self.count = self.add_weight("count", (), "zeros", trainable=False, dtype="int32")
+            self.mean = self.add_weight(name="mean", shape=shape, initializer="zeros", trainable=False)
+            self.variance = self.add_weight(name="variance", shape=shape, initializer="ones", trainable=False)
+            self.count = self.add_weight(name="count", shape=(), initializer="zeros", trainable=False, dtype="int32")
             return
         broadcast = [1] * len(shape)  # the given statistics line up with the last kept axes
         given_shape = np.shape(self.input_mean)

@@ -63,8 +63,8 @@ class DepthwiseConv2D(BaseConv):
     def build(self, input_shape: Shape) -> None:
         channels = self.input_channels(input_shape)
         self.spatial_output(input_shape)
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels, self.depth_multiplier),
-                                      self.depthwise_initializer, self.depthwise_regularizer,
+        self.kernel = self.add_weight(name="kernel", shape=(*self.kernel_size, channels, self.depth_multiplier),
+                                      initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
                                       constraint=self.depthwise_constraint)
         self.add_bias(channels * self.depth_multiplier)
 
@@ -125,10 +125,14 @@ class SeparableConv2D(BaseConv):
         self.spatial_output(input_shape)
         depthwise_shape = (*self.kernel_size, channels, self.depth_multiplier)
         pointwise_shape = (1, 1, channels * self.depth_multiplier, self.filters)
-        self.depthwise_kernel = self.add_weight("depthwise_kernel", depthwise_shape, self.depthwise_initializer,
-                                                self.depthwise_regularizer, constraint=self.depthwise_constraint)
-        self.pointwise_kernel = self.add_weight("pointwise_kernel", pointwise_shape, self.pointwise_initializer,
-                                                self.pointwise_regularizer, constraint=self.pointwise_constraint)
+        self.depthwise_kernel = self.add_weight(name="depthwise_kernel", shape=depthwise_shape,
+                                                initializer=self.depthwise_initializer,
+                                                regularizer=self.depthwise_regularizer,
+                                                constraint=self.depthwise_constraint)
+        self.pointwise_kernel = self.add_weight(name="pointwise_kernel", shape=pointwise_shape,
+                                                initializer=self.pointwise_initializer,
+                                                regularizer=self.pointwise_regularizer,
+                                                constraint=self.pointwise_constraint)
         self.add_bias(self.filters)
 
     def convolve(self, inputs: ag.Tensor) -> ag.Tensor:

@@ -50,13 +50,15 @@ class SimpleRNNCell(RNNCell):
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, self.units),
-                                                self.recurrent_initializer, self.recurrent_regularizer,
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, self.units),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint)
-        self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
-                                     constraint=self.bias_constraint) if self.use_bias else None)
+        self.bias = (self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
+                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint) if self.use_bias else None)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states
