@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import autograd as ag
-from nn import activations, initializers, regularizers
+from nn import activations
 from nn.layers.base import Shape
-from nn.layers.rnn import RNN, RNNCell, check_units
+from nn.layers.rnn import RNN, RNNCell
 
 
 class GRUCell(RNNCell):
@@ -49,35 +49,17 @@ class GRUCell(RNNCell):
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, reset_after: bool = True,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.units = check_units(units, f"GRUCell {self.name!r}")
-        self.activation = activations.get(activation)
+        self.set_weight_arguments(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                                  bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                  kernel_constraint, recurrent_constraint, bias_constraint)
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
-        units = self.units
-        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], 3 * units),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(units, 3 * units),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            shape = (2, 3 * units) if self.reset_after else (3 * units,)
-            self.bias = self.add_weight(name="bias", shape=shape, initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+        self.build_gate_weights(input_shape[-1], 3, bias_shape, self.bias_initializer)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states

@@ -12,9 +12,9 @@ from typing import Any, Optional
 import numpy as np
 
 import autograd as ag
-from nn import activations, initializers, regularizers
+from nn import activations
 from nn.layers.base import Shape
-from nn.layers.rnn import RNN, Loop, RNNCell, check_units, run_steps
+from nn.layers.rnn import RNN, Loop, RNNCell, run_steps
 
 
 class LSTMCell(RNNCell):
@@ -50,34 +50,16 @@ class LSTMCell(RNNCell):
                  bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.units = check_units(units, f"LSTMCell {self.name!r}")
-        self.activation = activations.get(activation)
+        self.set_weight_arguments(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                                  bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                  kernel_constraint, recurrent_constraint, bias_constraint)
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
-        units = self.units
-        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], 4 * units),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(units, 4 * units),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(4 * units,), initializer=self._initial_bias,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.build_gate_weights(input_shape[-1], 4, (4 * self.units,), self._initial_bias)
 
     def _initial_bias(self, shape: tuple, dtype: Any = None) -> np.ndarray:
         """`bias_initializer`'s values, with the forget gate's block at 1 under `unit_forget_bias`."""

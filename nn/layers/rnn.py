@@ -107,12 +107,41 @@ class RNNCell(Layer):
                 "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint)}
 
-    def set_constraints(self, kernel: Any, recurrent: Any, bias: Any) -> None:
-        """The cell's kernel_constraint, recurrent_constraint and bias_constraint arguments."""
+    def set_weight_arguments(self, units: int, activation: Any, use_bias: bool, kernel_initializer: Any,
+                             recurrent_initializer: Any, bias_initializer: Any, kernel_regularizer: Any,
+                             recurrent_regularizer: Any, bias_regularizer: Any, kernel_constraint: Any,
+                             recurrent_constraint: Any, bias_constraint: Any) -> None:
+        """Check and keep the arguments SimpleRNNCell, LSTMCell and GRUCell share (the ones
+        `weight_arguments_config` writes back)."""
         owner = f"{type(self).__name__} {self.name!r}"
-        self.kernel_constraint = constraint_argument(kernel, "kernel_constraint", owner)
-        self.recurrent_constraint = constraint_argument(recurrent, "recurrent_constraint", owner)
-        self.bias_constraint = constraint_argument(bias, "bias_constraint", owner)
+        self.units = check_units(units, owner)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraint_argument(kernel_constraint, "kernel_constraint", owner)
+        self.recurrent_constraint = constraint_argument(recurrent_constraint, "recurrent_constraint", owner)
+        self.bias_constraint = constraint_argument(bias_constraint, "bias_constraint", owner)
+
+    def build_gate_weights(self, features: int, gates: int, bias_shape: tuple[int, ...],
+                           bias_initializer: Any) -> None:
+        """kernel (features, gates * units), recurrent_kernel (units, gates * units) and, with
+        use_bias, bias of `bias_shape`: the weights of a cell with `gates` gates side by side."""
+        width = gates * self.units
+        self.kernel = self.add_weight(name="kernel", shape=(features, width), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, width),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=bias_shape, initializer=bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
 
 def run_steps(step: Step, sequences: ag.Tensor, states: list[ag.Tensor], mask: Optional[np.ndarray] = None,

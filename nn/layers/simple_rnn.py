@@ -4,9 +4,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import autograd as ag
-from nn import activations, initializers, regularizers
 from nn.layers.base import Shape
-from nn.layers.rnn import RNN, RNNCell, check_units
+from nn.layers.rnn import RNN, RNNCell
 
 
 class SimpleRNNCell(RNNCell):
@@ -36,29 +35,14 @@ class SimpleRNNCell(RNNCell):
                  bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.units = check_units(units, f"SimpleRNNCell {self.name!r}")
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.set_constraints(kernel_constraint, recurrent_constraint, bias_constraint)
+        self.set_weight_arguments(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                                  bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                  kernel_constraint, recurrent_constraint, bias_constraint)
         self.state_size = self.units
         self.output_size = self.units
 
     def build(self, input_shape: Shape) -> None:
-        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, self.units),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = (self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint) if self.use_bias else None)
+        self.build_gate_weights(input_shape[-1], 1, (self.units,), self.bias_initializer)
 
     def call(self, inputs: ag.Tensor, states: Any, training: Optional[bool] = None) -> tuple[ag.Tensor, list]:
         previous = states[0] if isinstance(states, (list, tuple)) else states
