@@ -61,8 +61,10 @@ def mlp() -> nn.Sequential:
 
 
 CASES = [
-    Case("keras_tensor_math", lambda _: Input(shape=(3,)) + Input(shape=(3,)), TypeError,
-         "is a placeholder without values", "nn.layers.Add()([a, b])"),
+    Case("keras_tensor_plus_a_number", lambda _: Input(shape=(3,)) + 1.0, TypeError,
+         "is a placeholder without values", "nn.layers.Rescaling(scale, offset) for numbers"),
+    Case("keras_tensor_sliced", lambda _: Input(shape=(3,))[:, 0], TypeError,
+         "is a placeholder without values", "a layer of your own whose call does the math"),
     Case("keras_tensor_to_array", lambda _: np.asarray(Input(shape=(3,))), TypeError,
          "placeholder without values", "call it (or its predict) on data"),
     Case("disconnected_graph", lambda _: disconnected_model(), ValueError,

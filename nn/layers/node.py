@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from nn import tree
+from nn import saving, tree
 
 _tensor_numbers = itertools.count()
 
@@ -61,13 +61,39 @@ class KerasTensor:
                         f"cannot become an array. Build a model with nn.Model(inputs, outputs) and call it (or "
                         f"its predict) on data.")
 
-    def _no_math(self, *args: Any) -> None:
-        raise TypeError(f"KerasTensor {self.name!r} is a placeholder without values; math on it must go through "
-                        f"layers, which record the step in the model: nn.layers.Add()([a, b]) for a + b, "
-                        f"Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, or a layer of your own "
-                        f"whose call does the math.")
+    # ---- math: a + b, a - b and a * b of two KerasTensors are the merge layers' -------------------
+    def __add__(self, other: Any) -> "KerasTensor":
+        return self._merged("Add", self, other)
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_math
+    def __sub__(self, other: Any) -> "KerasTensor":
+        return self._merged("Subtract", self, other)
+
+    def __mul__(self, other: Any) -> "KerasTensor":
+        return self._merged("Multiply", self, other)
+
+    def __radd__(self, other: Any) -> "KerasTensor":
+        return self._merged("Add", other, self)
+
+    def __rsub__(self, other: Any) -> "KerasTensor":
+        return self._merged("Subtract", other, self)
+
+    def __rmul__(self, other: Any) -> "KerasTensor":
+        return self._merged("Multiply", other, self)
+
+    def _merged(self, layer_class: str, first: Any, second: Any) -> "KerasTensor":
+        """The output of a new `layer_class` merge layer (nn.layers.Add, ...) called on both: as a
+        layer, the step shows in summaries, pictures and saved files."""
+        if not isinstance(first, KerasTensor) or not isinstance(second, KerasTensor):
+            self._no_math()
+        return saving.built_in(layer_class)()([first, second])
+
+    def _no_math(self, *args: Any) -> None:
+        raise TypeError(f"KerasTensor {self.name!r} is a placeholder without values; a + b, a - b and a * b of two "
+                        f"KerasTensors make Add, Subtract and Multiply layers, but other math on it must go through "
+                        f"layers, which record the step in the model: nn.layers.Rescaling(scale, offset) for "
+                        f"numbers, Average, Maximum, Minimum, Concatenate, Dot, Reshape, or a layer of your own "
+                        f"whose call does the math (with nn.ops).")
+
     __truediv__ = __rtruediv__ = __matmul__ = __rmatmul__ = __pow__ = __neg__ = __getitem__ = _no_math
 
 
