@@ -16,7 +16,10 @@ config.json Keras writes for the same model):
 
 Reading checks the graph before anything is built: every reference names a layer and a call
 that exist, and no call depends on itself (a cycle); the layers go through `keras_layers`, the
-masks Keras records as operations through `keras_masks`.
+masks Keras records as operations through `keras_masks`. ``x + y``, ``x - y`` and ``x * y`` of two
+tensors, which Keras records as the operations Add, Subtract and Multiply (their two arguments
+side by side), become our merge layers of those names (one list argument); any other operation
+is refused by name.
 """
 from __future__ import annotations
 
@@ -101,16 +104,35 @@ def layer_from_keras(entry: Any, source: str) -> dict:
     if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
         raise ValueError(f"{source!r}: each layer of its config must be an object with a 'class_name' string, "
                          f"but one is {str(entry)[:80]}; the file is damaged.")
-    if str(entry.get("module", "")).startswith(keras_masks.KERAS_OPERATIONS):
+    if str(entry.get("module", "")).startswith(keras_masks.KERAS_OPERATIONS) and merge_layer_of(entry) is None:
         raise ValueError(f"{source!r} holds the operation {entry['class_name']!r} ({entry['module']}), recorded where "
                          f"the model was built with keras.ops on its tensors; chainrule rebuilds layers only. "
                          f"Build the model with a layer in its place (e.g. nn.layers.Add for keras.ops.add, or a "
                          f"layer of your own) and save it again.")
-    if entry["class_name"] in MODEL_CLASSES:
+    if merge_layer_of(entry) is not None:
+        class_name, config = merge_layer_of(entry), {"name": entry.get("name")}
+    elif entry["class_name"] in MODEL_CLASSES:
         class_name, config = model_from_keras(entry, source)
     else:
         class_name, config = keras_layers.from_keras_layer(entry, source)
     return {"class_name": class_name, "config": config}
+
+
+# Keras records x + y, x - y and x * y of two tensors as these operations; the merge layers of the same
+# names compute the same (broadcasting as the operations do).
+MERGING_OPERATIONS = {"Add", "Subtract", "Multiply"}
+
+
+def merge_layer_of(entry: Any) -> Any:
+    """The merge layer class for a Keras operation entry of two tensors (``x + y``), else None."""
+    if not (isinstance(entry, dict) and str(entry.get("module", "")).startswith(keras_masks.KERAS_OPERATIONS)
+            and entry.get("class_name") in MERGING_OPERATIONS and isinstance(entry.get("inbound_nodes"), list)):
+        return None
+    two_tensors = all(isinstance(call, dict) and not call.get("kwargs") and isinstance(call.get("args"), list)
+                      and len(call["args"]) == 2 and all(isinstance(arg, dict) and arg.get("class_name") ==
+                                                         "__keras_tensor__" for arg in call["args"])
+                      for call in entry["inbound_nodes"])
+    return entry["class_name"] if two_tensors and entry["inbound_nodes"] else None
 
 
 def _sequential_from_keras(config: dict, source: str) -> dict:
@@ -149,6 +171,8 @@ def _functional_from_keras(config: dict, source: str) -> dict:
         for call in calls:
             _check_call(call, name, source)
         calls_per_layer[name] = 1 if entry["class_name"] == "InputLayer" else len(calls)  # an input's own node
+        if merge_layer_of(entry) is not None:  # x + y: the operation's two arguments become the layer's list
+            calls = [{"args": [call["args"]], "kwargs": {}} for call in calls]
         layers.append({**layer, "registered_name": None, "name": name,
                        "inbound_nodes": [_without_training(call) for call in calls]})
     graph = _call_graph(entries, calls_per_layer, source)

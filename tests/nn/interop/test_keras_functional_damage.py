@@ -162,11 +162,15 @@ def test_a_hostile_model_nested_in_a_file_is_checked_too(tmp_path):
 
 
 def test_a_keras_operation_is_refused_by_name_even_when_a_layer_has_its_name(tmp_path):
-    """keras.ops.add on tensors records an operation called "Add", which is not the Add layer."""
-    a, b = keras.Input((3,)), keras.Input((3,))
-    keras.Model([a, b], keras.layers.Dense(2)(keras.ops.add(a, b))).save(tmp_path / "m.keras")
+    """keras.ops.add of a tensor and a number records an operation called "Add", which the Add
+    layer (two tensors) is not; other operations (exp) have no layer at all."""
+    a = keras.Input((3,))
+    keras.Model(a, keras.layers.Dense(2)(keras.ops.add(a, 2.0))).save(tmp_path / "number.keras")
     with pytest.raises(ValueError, match=r"the operation 'Add' \(keras.src.ops.numpy\).*nn.layers.Add"):
-        nn.load_model(tmp_path / "m.keras")
+        nn.load_model(tmp_path / "number.keras")
+    keras.Model(a, keras.layers.Dense(2)(keras.ops.exp(a))).save(tmp_path / "exp.keras")
+    with pytest.raises(ValueError, match=r"the operation 'Exp'"):
+        nn.load_model(tmp_path / "exp.keras")
 
 
 def test_a_mask_made_otherwise_than_by_a_layer_is_not_replaced(tmp_path):
