@@ -6,6 +6,7 @@
 - `keras_layers`: one layer's Keras serialization both ways, and the compile settings'.
 - `keras_models`: a whole model's config both ways (Sequential, functional, models inside models).
 - `keras_masks`: the masks Keras records as operations in a functional config, which our layers make.
+- `keras_optimizer`: the optimizer's running state as Keras's optimizer variables in a ``.keras`` file.
 - `keras_archive`: Keras 3's ``.keras`` archive (config.json, metadata.json, model.weights.h5).
 - `onnx_export`: ``model.export(path, format="onnx")`` with the onnx package's helpers
   (``pip install chainrule[onnx]``); `onnx_graph_walk` walks Sequential, functional and nested

@@ -2,7 +2,7 @@
 
 ``config.json`` is the model's serialization (`keras_models`: a Sequential or functional model,
 models inside models) with its ``compile_config`` (`keras_layers`); ``model.weights.h5`` is the
-`keras_weights` layout. Reading builds only registered layer classes from plain JSON and HDF5
+`keras_weights` layout, with the optimizer's running state beside it (`keras_optimizer`). Reading builds only registered layer classes from plain JSON and HDF5
 arrays: nothing is unpickled and no code from the file runs (a ``Lambda`` layer is refused).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import zipfile
 from typing import Any
 
-from nn.interop import files, keras_layers, keras_models, keras_weights, optional
+from nn.interop import files, keras_layers, keras_models, keras_optimizer, keras_weights, optional
 
 PURPOSE = "Reading and writing Keras .keras files"
 KERAS_VERSION = "3.15.1"  # the layout written is the one this Keras version writes and reads
@@ -32,6 +32,7 @@ def save_model(model: Any, filepath: Any) -> None:
     weights = io.BytesIO()
     with h5py.File(weights, "w") as file:
         keras_weights.write(file, model)
+        keras_optimizer.write(file, model)
     metadata = {"keras_version": KERAS_VERSION, "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "written_by": "chainrule"}
     with files.replaced_atomically(filepath) as temp_path:

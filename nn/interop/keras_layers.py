@@ -5,7 +5,7 @@ use Keras's argument names, so writing wraps them and reading unwraps them; keys
 do not are accepted only when they are inert (None, False, the dtype), so a file never silently
 loses behaviour. Reading names only built-in layer classes, and never a ``Lambda`` (whose code
 would have to run from the file). ``compile_config`` carries the optimizer's settings, the loss
-and the metrics (not the optimizer's running state: Keras starts it fresh and says so).
+and the metrics; the optimizer's running state is `keras_optimizer`'s.
 
 `keras_models` walks a whole model with these.
 """
@@ -56,6 +56,7 @@ def compile_config(model: Any) -> Any:
         return None
     ours = model.get_compile_config()
     optimizer = dict(ours["optimizer"])
+    optimizer["learning_rate"] = _to_keras_objects(optimizer["learning_rate"], "keras.optimizers.schedules")
     return {"optimizer": {"module": "keras.optimizers", "class_name": optimizer.pop("class_name"),
                           "config": optimizer, "registered_name": None},
             "loss": _to_keras_objects(ours.get("loss"), "keras.losses"), "loss_weights": ours.get("loss_weights"),

@@ -18,7 +18,7 @@ import reprlib
 from typing import Any, Iterator, Mapping, Optional
 
 from nn import saving
-from nn.interop import keras_archive, keras_layers, keras_weights
+from nn.interop import keras_archive, keras_layers, keras_optimizer, keras_weights
 from nn.layers.naming import WeightBudgetExceeded, weight_budget
 from nn.saving import LoadLimits, ModelFileError
 from nn.saving.file_format import as_path, unreadable
@@ -44,8 +44,8 @@ def load_model(filepath: Any, custom_objects: Optional[Mapping[str, Any]] = None
 
     A Keras 3 ``.keras`` archive (written by Keras or by ``model.save("m.keras")``) of a
     Sequential or functional model (models inside it too) loads as the same model of supported
-    layers with its weights and compile settings (a fresh optimizer state: Keras's optimizer
-    variables are not read).
+    layers with its weights, compile settings and optimizer state (Keras's optimizer variables,
+    for the optimizers `nn.interop.keras_optimizer` maps; any other starts afresh, with a warning).
 
     Raises:
         nn.saving.ModelFileError: the file is missing, damaged, crafted, of another format, or
@@ -188,12 +188,13 @@ def _load_keras_archive(path: str, compile: bool) -> Any:
             raise ValueError(f"{path!r} does not record the model's input shape, so its weights cannot be "
                              f"placed; save it from a built Keras model.")
         keras_weights.read(weights, model, path)
-    if compile and keras_compile_config:
-        try:
-            compile_config = keras_layers.compile_config_from_keras(keras_compile_config)
-            if compile_config:
-                model.compile_from_config(compile_config)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
-                             f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None
+        if compile and keras_compile_config:
+            try:
+                compile_config = keras_layers.compile_config_from_keras(keras_compile_config)
+                if compile_config:
+                    model.compile_from_config(compile_config)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{path!r}: its compile settings do not fit chainrule ({error}); load it with "
+                                 f"nn.load_model({path!r}, compile=False) and call compile yourself.") from None
+            keras_optimizer.read(weights, model, path)
     return model

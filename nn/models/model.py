@@ -162,16 +162,16 @@ class Model(Training, Layer):
 
     # ---- files: .keras and .weights.h5 in Keras 3's formats (nn.interop), anything else our npz (nn.saving)
     def save(self, filepath: Any) -> None:
-        """Write the model to `filepath`: a Keras 3 archive (architecture, weights and compile
-        settings, not the optimizer's running state) for a ``.keras`` path, which
+        """Write the model to `filepath`: a Keras 3 archive (architecture, weights, compile
+        settings and the optimizer's running state as Keras's optimizer variables) for a ``.keras`` path, which
         ``keras.models.load_model`` opens (a Sequential or functional model, models inside it
         too; a model written as a class needs its code, so only its weights go to Keras, by
         `save_weights`); otherwise one ``.npz`` file of architecture, weights, compile settings
         and optimizer state."""
+        self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
         if _suffix(filepath, "model.save") == ".keras":
             keras_archive.save_model(self, filepath)
             return
-        self.sync_optimizer()  # a layer frozen since the last fit: save the state of what trains now
         saving.save_model(self, filepath)
 
     def save_weights(self, filepath: Any) -> None:
