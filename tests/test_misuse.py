@@ -348,6 +348,15 @@ CASES = [
          "got '0.1'", "initial_learning_rate must be a number"),
     Case("load_state_dict_of_junk", lambda _: optim.SGD([leaf([1.0])]).load_state_dict({"state": []}), ValueError,
          "should be a dict with 'state', 'param_groups' and 'iterations'", "pass what state_dict() returned"),
+    # callbacks, metrics and where() given the wrong kind of value
+    Case("csvlogger_in_a_missing_folder", lambda tmp: fit_with_callbacks([nn.callbacks.CSVLogger(tmp / "no" / "log.csv")]),
+         FileNotFoundError, "does not exist", "create it first (os.makedirs)"),
+    Case("checkpoint_without_a_path", lambda _: nn.callbacks.ModelCheckpoint(None), TypeError,
+         "needs a file path", "'best.keras'"),
+    Case("metric_of_text_labels", lambda _: nn.metrics.Accuracy().update_state(["cat"], ["cat"]), TypeError,
+         "got <U3 values such as 'cat'", "convert text labels to class numbers first"),
+    Case("where_with_a_text_condition", lambda _: ag.where("yes", leaf([1.0]), leaf([2.0])), TypeError,
+         "condition must hold booleans", "where(x > 0, a, b)"),
     # viz
     Case("draw_array", lambda _: viz.draw(np.ones(3)), TypeError, "got a ndarray",
          "pass the output"),

@@ -264,7 +264,12 @@ def clip(a: Tensor, a_min: Optional[float] = None, a_max: Optional[float] = None
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick from `a` where `condition` is true, else from `b` (broadcasting like numpy)."""
-    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    if condition.dtype.kind not in "biuf":
+        example = repr(condition.flat[0].item()) if condition.size else "none"
+        raise TypeError(f"where: condition must hold booleans (e.g. x > 0) or numbers, got {condition.dtype} values "
+                        f"such as {example}; compare first, as in where(x > 0, a, b).")
+    condition = condition.astype(bool)
     a, b = lift_pair(a, b)
     return Where.apply(a, b, condition=condition)
 

@@ -198,7 +198,8 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0,
                  save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto") -> None:
         super().__init__()
-        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.filepath = _path(filepath, "ModelCheckpoint", "'best.keras' or 'epoch_{epoch:02d}.npz'")
+        self.monitor, self.verbose = monitor, verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self.better = _improvement_test(monitor, mode, "ModelCheckpoint")
         self.best = -np.inf if self.better is np.greater else np.inf
@@ -338,12 +339,16 @@ class CSVLogger(Callback):
 
     def __init__(self, filename: str, separator: str = ",", append: bool = False) -> None:
         super().__init__()
-        self.filename, self.separator, self.append = os.fspath(filename), separator, append
+        self.filename, self.separator, self.append = _path(filename, "CSVLogger", "'training_log.csv'"), separator, append
         self._file = self._writer = None
 
     def on_train_begin(self, logs: Logs = None) -> None:
         has_rows = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
         self._write_header = not has_rows
+        folder = os.path.dirname(os.path.abspath(self.filename))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"CSVLogger cannot write {self.filename!r}: the folder {folder!r} does not exist; "
+                                    f"create it first (os.makedirs) or give another path.")
         self._file = open(self.filename, "a" if self.append else "w", newline="", encoding="utf-8")
         self._writer = None
 
@@ -384,3 +389,11 @@ class LambdaCallback(Callback):
                 valid = sorted(name for name in vars(Callback) if name.startswith("on_"))
                 raise ValueError(f"LambdaCallback: unknown hook {hook!r}; valid hooks are {valid}.")
             setattr(self, hook, function)
+
+
+def _path(value: Any, owner: str, example: str) -> str:
+    """A callback's file path as a string, or a TypeError saying what to give."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{owner} needs a file path (a string or pathlib.Path), e.g. {example}, got "
+                        f"{type(value).__name__} {value!r}.")
+    return os.fspath(value)

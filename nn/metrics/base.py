@@ -19,8 +19,14 @@ Result = Union[float, np.ndarray]
 
 
 def to_array(x: Any) -> np.ndarray:
-    """A Tensor's data, or anything numpy can read, as an array."""
-    return np.asarray(x.data if isinstance(x, ag.Tensor) else x)
+    """A Tensor's data, or anything numpy can read, as an array of numbers (or a clear error)."""
+    array = np.asarray(x.data if isinstance(x, ag.Tensor) else x)
+    if array.dtype.kind not in "biuf":
+        example = repr(array.flat[0].item()) if array.size else "nothing"
+        raise TypeError(f"metrics take numbers (labels, predictions, values), got {array.dtype} values such as "
+                        f"{example}; convert text labels to class numbers first (e.g. with a dict or "
+                        f"np.unique(..., return_inverse=True)).")
+    return array
 
 
 def aligned(y_true: Any, y_pred: Any, metric: str) -> tuple[np.ndarray, np.ndarray]:
