@@ -17,7 +17,6 @@ print "-".
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -30,21 +29,11 @@ import optim
 from nn.layers import Conv2D, Dense, Flatten, MaxPooling2D
 
 from _peak_memory import peak_memory_mb, report_peak
+from _threads import blas_threads
 
 BATCH, SIZE, CLASSES = 64, 28, 10
 LEARNING_RATE = 0.01
 CHECK_STEPS = 3
-
-
-def blas_threads() -> int:
-    """The threads numpy's BLAS uses: threadpoolctl's answer, else OPENBLAS_NUM_THREADS, else
-    every core (OpenBLAS's default)."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return int(os.environ.get("OPENBLAS_NUM_THREADS", len(os.sched_getaffinity(0))))
-    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    return max(counts) if counts else len(os.sched_getaffinity(0))
 
 
 def make_batches(steps: int) -> list[tuple[np.ndarray, np.ndarray]]:

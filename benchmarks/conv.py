@@ -14,7 +14,6 @@ machine's drift does not skew. Without torch the torch columns print "-".
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from typing import Callable, Optional
@@ -23,22 +22,13 @@ import numpy as np
 
 import autograd as ag
 
+from _threads import blas_threads
+
 CASES = [  # (title, input channels, filters, does the input need a gradient?)
     ("28x28x1 -> 32, 3x3", 1, 32, False),
     ("28x28x32 -> 64, 3x3", 32, 64, True),
 ]
 SIZE, KERNEL = 28, 3
-
-
-def blas_threads() -> int:
-    """The threads numpy's BLAS uses: threadpoolctl's answer, else OPENBLAS_NUM_THREADS, else
-    every core (OpenBLAS's default). Set OPENBLAS_NUM_THREADS=1 to compare one thread each."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return int(os.environ.get("OPENBLAS_NUM_THREADS", len(os.sched_getaffinity(0))))
-    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    return max(counts) if counts else len(os.sched_getaffinity(0))
 
 
 def make_arrays(batch: int, channels: int, filters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -21,7 +21,6 @@ one unit, where the arithmetic is nil: the per-step Python overhead.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from typing import Callable, Optional
@@ -32,18 +31,9 @@ import autograd as ag
 import nn
 import optim
 
+from _threads import blas_threads
+
 Step = Callable[[], float]
-
-
-def blas_threads() -> int:
-    """The threads numpy's BLAS uses: threadpoolctl's answer, else OPENBLAS_NUM_THREADS, else
-    every core (OpenBLAS's default). Set OPENBLAS_NUM_THREADS=1 to compare one thread each."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return int(os.environ.get("OPENBLAS_NUM_THREADS", len(os.sched_getaffinity(0))))
-    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    return max(counts) if counts else len(os.sched_getaffinity(0))
 
 
 def make_data(batch: int, steps: int, features: int) -> tuple[np.ndarray, np.ndarray]:
